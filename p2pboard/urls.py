@@ -1,0 +1,53 @@
+"""URLs of p2pboard."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from workshops import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("w/new/", views.workshop_new, name="workshop_new"),
+    path("w/<str:slug>/", views.board, name="board"),
+    path("w/<str:slug>/manage/", views.manage, name="manage"),
+    path("w/<str:slug>/end/", views.workshop_end, name="workshop_end"),
+    path(
+        "w/<str:slug>/links/<str:link>/regenerate/",
+        views.link_regenerate,
+        name="link_regenerate",
+    ),
+    path(
+        "w/<str:slug>/people/<int:participant_id>/rename/",
+        views.participant_rename,
+        name="participant_rename",
+    ),
+    path(
+        "w/<str:slug>/people/<int:participant_id>/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
+    path("w/<str:slug>/facilitators/", views.co_facilitator_add, name="co_facilitator_add"),
+    path(
+        "w/<str:slug>/facilitators/<int:user_id>/remove/",
+        views.co_facilitator_remove,
+        name="co_facilitator_remove",
+    ),
+    path("j/<str:token>/", views.join, name="join"),
+    path("o/<str:token>/", views.observe, name="observe"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,115 @@
+"""Browser tests: real Chromium (Debian's package) against a real Daphne serving the test
+database, started once per run."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+# The tests read the database Playwright's pages wrote, from inside its event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail(
+            "Chromium is not installed: `make test` installs it (apt-get install chromium)."
+        )
+    return {"executable_path": chromium, "args": CHROMIUM_ARGS}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class AppServer:
+    """A Daphne process serving p2pboard, its output in a log file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env, self.log = env, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "AppServer":
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                 "p2pboard.asgi:application"],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The app server stopped:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"The app server did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def test_database_url() -> str:
+    """DATABASE_URL, pointed at the database pytest-django made for this run."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        pytest.fail("Browser tests need PostgreSQL and Redis: run them with `make test`.")
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + str(connection.settings_dict["NAME"])))
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    data = tmp_path_factory.mktemp("app-data")
+    env = os.environ | {"DATABASE_URL": test_database_url(), "P2PBOARD_DATA_DIR": str(data)}
+    server = AppServer(env, data / "daphne.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(transactional_db: None) -> None:
+    """What the server wrote is flushed after each test."""
+
+
+@pytest.fixture
+def base_url(app_server: AppServer) -> str:
+    return app_server.url

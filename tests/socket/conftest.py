@@ -1,0 +1,108 @@
+"""Helpers for websocket tests: real application, real channel layer, real database."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
+
+from p2pboard.asgi import application
+from workshops.access import remember_observer, remember_participant
+from workshops.models import Participant, Workshop
+
+ORIGIN = b"http://localhost:8000"
+
+
+@database_sync_to_async
+def session_for(
+    *,
+    user: User | None = None,
+    participant: Participant | None = None,
+    observing: Workshop | None = None,
+) -> str:
+    session = SessionStore()
+    if user is not None:
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if participant is not None:
+        remember_participant(session, participant)
+    if observing is not None:
+        remember_observer(session, observing)
+    session.create()
+    assert session.session_key
+    return session.session_key
+
+
+class Socket:
+    """A browser's socket to a board, with the assertions tests need."""
+
+    def __init__(self, slug: str, session_key: str | None, origin: bytes = ORIGIN) -> None:
+        headers = [(b"origin", origin), (b"host", b"localhost:8000")]
+        if session_key:
+            headers.append((b"cookie", f"sessionid={session_key}".encode()))
+        self.communicator = WebsocketCommunicator(application, f"/ws/w/{slug}/", headers=headers)
+
+    async def connect(self) -> tuple[bool, Any]:
+        return await self.communicator.connect(timeout=5)
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        if isinstance(message, str):
+            await self.communicator.send_to(text_data=message)
+        else:
+            await self.communicator.send_json_to(message)
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        message: dict[str, Any] = await self.communicator.receive_json_from(timeout=timeout)
+        return message
+
+    async def receive_type(self, kind: str, timeout: float = 5) -> dict[str, Any]:
+        """The next message of a kind, skipping others (presence comes and goes meanwhile)."""
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == kind:
+                return message
+
+    async def closed_with(self, timeout: float = 5) -> int:
+        while True:
+            output = await self.communicator.receive_output(timeout)
+            if output["type"] == "websocket.close":
+                return int(output.get("code", 1000))
+
+    async def nothing_more(self) -> bool:
+        return await self.communicator.receive_nothing(timeout=0.3)
+
+    async def drain(self) -> None:
+        """Drop whatever has arrived so far."""
+        while not await self.nothing_more():
+            await self.communicator.receive_output()
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+@pytest.fixture(autouse=True)
+async def fresh_layer_and_connections() -> AsyncIterator[None]:
+    """Each test has its own event loop, so it gets its own channel layer (a layer's locks
+    belong to one loop); afterwards, close the connection of Channels' worker thread so the
+    test database can be dropped at the end of the run."""
+    channel_layers.backends.clear()
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[list[Socket]]:
+    """Sockets opened by a test; all closed at its end, pass or fail."""
+    opened: list[Socket] = []
+    yield opened
+    for socket in opened:
+        with contextlib.suppress(Exception):  # already closed by the server
+            await socket.close()

@@ -1,0 +1,141 @@
+"""The board's websocket: who is this, parse what they send, call a service, pass on broadcasts."""
+
+import time
+from typing import Any
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from workshops import access, protocol, services
+from workshops.limits import LIMITS
+
+
+class RateLimit:
+    """A token bucket: a steady rate of frames with room for a short burst."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+        self.refused = 0
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False
+
+
+def _enter(slug: str, user: Any, session: Any) -> access.Access:
+    workshop = access.workshop_by_slug(slug)
+    return access.resolve(workshop=workshop, user=user, session=session)
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    me: access.Access | None = None
+    connection_id: UUID | None = None
+
+    async def connect(self) -> None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        await self.accept()
+        try:
+            self.me = await database_sync_to_async(_enter)(
+                slug, self.scope["user"], self.scope["session"]
+            )
+        except Http404 as refusal:
+            await self.refuse("not_found", str(refusal), protocol.CLOSE_NOT_FOUND)
+            return
+        except PermissionDenied as refusal:
+            await self.refuse("forbidden", str(refusal), protocol.CLOSE_FORBIDDEN)
+            return
+        self.rate = RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst)
+        workshop = self.me.workshop
+        await self.channel_layer.group_add(protocol.group_name(workshop.pk), self.channel_name)
+        participant = self.me.participant
+        await self.send_message(
+            protocol.welcome(
+                workshop=workshop,
+                role=self.me.role.value,
+                participant_id=participant.pk if participant else None,
+            )
+        )
+        connection = await database_sync_to_async(services.presence_connect)(
+            workshop=workshop, participant=participant, channel_name=self.channel_name
+        )
+        self.connection_id = connection.pk
+
+    async def disconnect(self, code: int) -> None:
+        if self.me is None:
+            return
+        workshop = self.me.workshop
+        await self.channel_layer.group_discard(protocol.group_name(workshop.pk), self.channel_name)
+        if self.connection_id is not None:
+            await database_sync_to_async(services.presence_disconnect)(
+                workshop=workshop, connection_id=self.connection_id
+            )
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.me is None:
+            return
+        if not self.rate.allow():
+            if self.rate.refused > LIMITS.frame_burst:
+                await self.refuse("rate_limited", "Too many frames.", protocol.CLOSE_ABUSIVE)
+            else:
+                await self.send_message(
+                    protocol.error("rate_limited", "Too many changes at once: slow down a little.")
+                )
+            return
+        try:
+            command = protocol.parse(text_data)
+        except protocol.ProtocolError as problem:
+            await self.send_message(protocol.error(problem.code, problem.message, problem.op))
+            return
+        if isinstance(command, protocol.Ping):
+            seq = await database_sync_to_async(self._seen)()
+            await self.send_message(protocol.pong(seq))
+
+    def _seen(self) -> int:
+        """Keep this socket present; a socket swept as stale (a laptop that slept) comes back."""
+        assert self.me is not None
+        workshop = self.me.workshop
+        if self.connection_id is not None:
+            seq = services.presence_seen(workshop=workshop, connection_id=self.connection_id)
+            if seq is not None:
+                return seq
+        connection = services.presence_connect(
+            workshop=workshop, participant=self.me.participant, channel_name=self.channel_name
+        )
+        self.connection_id = connection.pk
+        return workshop.seq
+
+    # ----- from the channel layer -----
+
+    async def board_frame(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["frame"])
+
+    async def access_revoked(self, event: dict[str, Any]) -> None:
+        if self.me is None:
+            return
+        participant = self.me.participant
+        mine = (event["participant"] is not None and participant is not None
+                and event["participant"] == participant.pk)  # fmt: skip
+        if mine or event["role"] == self.me.role.value:
+            await self.send(text_data=event["frame"])
+            self.me, self.connection_id = None, None
+            await self.close(code=protocol.CLOSE_FORBIDDEN)
+
+    # ----- helpers -----
+
+    async def send_message(self, message: dict[str, Any]) -> None:
+        await self.send(text_data=protocol.encode(message))
+
+    async def refuse(self, code: str, message: str, close_code: int) -> None:
+        await self.send_message(protocol.error(code, message))
+        await self.close(code=close_code)

@@ -1,0 +1,241 @@
+"""Pages of p2pboard. Thin: find the workshop and the visitor's access, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+from segno import make_qr
+
+from workshops import access, services
+from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, WorkshopForm
+from workshops.models import Workshop
+
+
+class PageRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    workshops = (
+        Workshop.objects.filter(Q(owner=request.user) | Q(co_facilitators=request.user))
+        .distinct()
+        .annotate(people=Count("participants", filter=Q(participants__removed_at__isnull=True)))
+        .select_related("owner")
+    )
+    return render(
+        request,
+        "workshops/list.html",
+        {
+            "active": [w for w in workshops if w.is_active],
+            "ended": [w for w in workshops if not w.is_active],
+        },
+    )
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        messages.success(request, f"Welcome, {user.get_username()}. Create your first workshop.")
+        return redirect("workshop_new")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def workshop_new(request: HttpRequest) -> HttpResponse:
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.workshop_create(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        return redirect("board", slug=workshop.slug)
+    return render(request, "workshops/new.html", {"form": form})
+
+
+def _links(request: HttpRequest, workshop: Workshop) -> dict[str, str]:
+    join = request.build_absolute_uri(reverse("join", args=[workshop.participant_token]))
+    watch = request.build_absolute_uri(reverse("observe", args=[workshop.observer_token]))
+    qr = make_qr(join, error="m").svg_inline(scale=5, border=2, title="QR code of the link to join")
+    return {"join_url": join, "observe_url": watch, "join_qr": qr}
+
+
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = access.workshop_by_slug(slug)
+    me = access.resolve(workshop=workshop, user=request.user, session=request.session)
+    people, observers = services.present(workshop)
+    context = {
+        "workshop": workshop,
+        "me": me,
+        "present_people": people,
+        "observers": observers,
+    }
+    if me.is_facilitator:
+        context |= _links(request, workshop)
+    return render(request, "workshops/board.html", context)
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    workshop = Workshop.objects.filter(participant_token=token).first()
+    if workshop is None:
+        raise Http404(
+            "This link to join is not valid any more: the facilitator may have made a new one. "
+            "Ask them for the current link."
+        )
+    if access.is_facilitator(request.user, workshop):
+        return redirect("board", slug=workshop.slug)
+    returning = access.remembered_participant(request.session, workshop)
+    if returning is not None:
+        access.require_not_removed(returning)
+        return redirect("board", slug=workshop.slug)
+    form = NameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_join(
+                workshop=workshop, name=form.cleaned_data["name"]
+            )
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            access.remember_participant(request.session, participant)
+            return redirect("board", slug=workshop.slug)
+    return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+
+
+@require_GET
+def observe(request: HttpRequest, token: str) -> HttpResponse:
+    workshop = Workshop.objects.filter(observer_token=token).first()
+    if workshop is None:
+        raise Http404(
+            "This observer link is not valid any more. Ask the facilitator for the current one."
+        )
+    access.remember_observer(request.session, workshop)
+    return redirect("board", slug=workshop.slug)
+
+
+# ----- the facilitator's page: links, people, co-facilitators, end -----
+
+
+def _facilitated(request: HttpRequest, slug: str) -> Workshop:
+    workshop = access.workshop_by_slug(slug)
+    access.require_facilitator(workshop=workshop, user=request.user)
+    return workshop
+
+
+def _manage_context(request: HttpRequest, workshop: Workshop) -> dict[str, object]:
+    return {
+        "workshop": workshop,
+        "participants": workshop.participants.filter(user__isnull=True, removed_at__isnull=True),
+        "removed": workshop.participants.filter(removed_at__isnull=False),
+        "co_facilitators": workshop.co_facilitators.order_by("username"),
+        "co_facilitator_form": CoFacilitatorForm(),
+        **_links(request, workshop),
+    }
+
+
+def _manage(request: PageRequest, workshop: Workshop, partial: str = "") -> HttpResponse:
+    """The manage page, or just the part an htmx request asked to swap."""
+    template = "workshops/manage.html"
+    if partial and request.htmx:
+        template += f"#{partial}"
+    return render(request, template, _manage_context(request, workshop))
+
+
+def manage(request: PageRequest, slug: str) -> HttpResponse:
+    return _manage(request, _facilitated(request, slug))
+
+
+@require_POST
+def link_regenerate(request: PageRequest, slug: str, link: str) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    if link not in {"participant", "observer"}:
+        raise Http404("No such link.")
+    workshop = services.link_regenerate(workshop=workshop, by=request.user, link=link)
+    messages.success(request, f"The {link} link is new; the old one no longer works.")
+    return _manage(request, workshop, "links")
+
+
+@require_POST
+def participant_rename(request: PageRequest, slug: str, participant_id: int) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    form = NameForm(request.POST)
+    if form.is_valid():
+        participant = services.participant_rename(
+            workshop=workshop,
+            by=request.user,
+            participant_id=participant_id,
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, f"Renamed to {participant.name}.")
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors["name"]))
+    return _manage(request, workshop, "participants")
+
+
+@require_POST
+def participant_remove(request: PageRequest, slug: str, participant_id: int) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    try:
+        participant = services.participant_remove(
+            workshop=workshop, by=request.user, participant_id=participant_id
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, f"{participant.name} was removed from the workshop.")
+    return _manage(request, workshop, "participants")
+
+
+@require_POST
+def co_facilitator_add(request: PageRequest, slug: str) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    form = CoFacilitatorForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.co_facilitator_add(
+                workshop=workshop,
+                by=request.user,
+                username_or_email=form.cleaned_data["username_or_email"],
+            )
+        except ValidationError as problem:
+            messages.error(request, " ".join(problem.messages))
+        else:
+            messages.success(request, f"{user.get_username()} can now facilitate this workshop.")
+    else:
+        messages.error(request, "Enter the username or email address of their account.")
+    return _manage(request, workshop, "co-facilitators")
+
+
+@require_POST
+def co_facilitator_remove(request: PageRequest, slug: str, user_id: int) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    try:
+        services.co_facilitator_remove(workshop=workshop, by=request.user, user_id=user_id)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return _manage(request, workshop, "co-facilitators")
+
+
+@require_POST
+def workshop_end(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    if request.POST.get("reopen"):
+        services.workshop_reopen(workshop=workshop, by=request.user)
+        messages.success(request, "The workshop is open again.")
+    else:
+        services.workshop_end(workshop=workshop, by=request.user)
+        messages.success(request, "The workshop has ended; its board is now read-only.")
+    return HttpResponseRedirect(reverse("manage", args=[workshop.slug]))
