@@ -26,6 +26,8 @@ urlpatterns = [
     path("w/<str:slug>/", views.board, name="board"),
     path("w/<str:slug>/manage/", views.manage, name="manage"),
     path("w/<str:slug>/end/", views.workshop_end, name="workshop_end"),
+    path("w/<str:slug>/starter/", views.workshop_starter, name="workshop_starter"),
+    path("w/<str:slug>/history/", views.history, name="history"),
     path(
         "w/<str:slug>/links/<str:link>/regenerate/",
         views.link_regenerate,

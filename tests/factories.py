@@ -1,11 +1,14 @@
 """Test data, made through the same services the product uses."""
 
 import itertools
+from uuid import UUID
 
 from django.contrib.auth.models import User
 
 from workshops import services
-from workshops.models import Participant, Workshop
+from workshops.kinds import Kind
+from workshops.models import Participant, Sticky, Workshop
+from workshops.protocol import END, Place
 
 _numbers = itertools.count(1)
 PASSWORD = "a-long-test-passphrase-42"
@@ -22,3 +25,24 @@ def make_workshop(owner: User | None = None, title: str = "Release path") -> Wor
 
 def make_participant(workshop: Workshop, name: str = "Alice") -> Participant:
     return services.participant_join(workshop=workshop, name=name)
+
+
+def make_sticky(
+    workshop: Workshop,
+    by: Participant,
+    kind: str = Kind.EVENT,
+    text: str | None = None,
+    place: Place | None = None,
+    after: UUID | str | None = END,
+) -> Sticky:
+    """A sticky added as a participant would: events go on the timeline, other kinds are
+    parked unless a place is given."""
+    return services.sticky_add(
+        workshop=workshop,
+        by=by,
+        op=None,
+        kind=kind,
+        text=text or f"Sticky {next(_numbers)}",
+        place=place or Place(parked=kind != Kind.EVENT),
+        after=after,
+    )

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from workshops import access, protocol, services
@@ -41,6 +41,7 @@ def _enter(slug: str, user: Any, session: Any) -> access.Access:
 class BoardConsumer(AsyncWebsocketConsumer):
     me: access.Access | None = None
     connection_id: UUID | None = None
+    editing: UUID | None = None
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -74,6 +75,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.me is None:
             return
+        if self.editing is not None:
+            await self.say_editing(None)
         workshop = self.me.workshop
         await self.channel_layer.group_discard(protocol.group_name(workshop.pk), self.channel_name)
         if self.connection_id is not None:
@@ -97,9 +100,49 @@ class BoardConsumer(AsyncWebsocketConsumer):
         except protocol.ProtocolError as problem:
             await self.send_message(protocol.error(problem.code, problem.message, problem.op))
             return
-        if isinstance(command, protocol.Ping):
-            seq = await database_sync_to_async(self._seen)()
-            await self.send_message(protocol.pong(seq))
+        match command:
+            case protocol.Ping():
+                seq = await database_sync_to_async(self._seen)()
+                await self.send_message(protocol.pong(seq))
+            case protocol.Sync(since=since):
+                update = await database_sync_to_async(services.catch_up)(
+                    workshop=self.me.workshop, since=since
+                )
+                await self.send_message(update)
+            case protocol.Editing(sticky=sticky):
+                await self.say_editing(sticky)
+            case _:
+                await self.change(command)
+
+    async def change(self, command: protocol.BoardCommand) -> None:
+        """Apply a change; its broadcast (after the commit) confirms it to this socket too."""
+        assert self.me is not None
+        try:
+            await database_sync_to_async(services.run)(
+                command, workshop=self.me.workshop, by=self.me.participant
+            )
+        except services.AlreadyApplied as applied:
+            await self.send_message(protocol.ack(op=command.op, seq=applied.seq))
+        except PermissionDenied as refusal:
+            await self.send_message(protocol.error("not_allowed", str(refusal), command.op))
+        except ValidationError as problem:
+            message = " ".join(problem.messages)
+            await self.send_message(protocol.error("invalid", message, command.op))
+        except services.Gone as gone:
+            await self.send_message(protocol.error("gone", str(gone), command.op))
+
+    async def say_editing(self, sticky: UUID | None) -> None:
+        assert self.me is not None
+        person = self.me.participant
+        if person is None or not self.me.can_edit:
+            return
+        self.editing = sticky
+        await protocol.apublish(
+            self.me.workshop.pk,
+            protocol.editing(
+                participant=person.pk, name=person.name, colour=person.colour, sticky=sticky
+            ),
+        )
 
     def _seen(self) -> int:
         """Keep this socket present; a socket swept as stale (a laptop that slept) comes back."""

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.utils.html import format_html
 
 from workshops import services
 from workshops.limits import LIMITS
 from workshops.models import Workshop
+from workshops.starters import BLANK, STARTERS
 
 
 class SignupForm(UserCreationForm):
@@ -21,7 +23,34 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
+def starter_field(*, with_blank: bool) -> forms.ChoiceField:
+    """A choice of starting template, each shown with its name and what it holds."""
+    choices = [
+        (
+            starter.key,
+            format_html(
+                '<span><span class="starter-name">{}</span> '
+                '<span class="starter-description">{}</span></span>',
+                starter.name,
+                starter.description,
+            ),
+        )
+        for starter in STARTERS.values()
+        if with_blank or starter.key != BLANK
+    ]
+    return forms.ChoiceField(
+        label="Start from",
+        help_text="Typical steps to begin with; the team can move, change or delete any of them.",
+        choices=choices,
+        initial=BLANK if with_blank else None,
+        required=not with_blank,
+        widget=forms.RadioSelect(attrs={"class": "starter-choices"}),
+    )
+
+
 class WorkshopForm(forms.ModelForm):
+    starter = starter_field(with_blank=True)
+
     class Meta:
         model = Workshop
         fields = ("title", "goal", "first_event", "last_event")
@@ -42,6 +71,15 @@ class WorkshopForm(forms.ModelForm):
         self.fields["first_event"].required = False
         self.fields["last_event"].required = False
         self.fields["title"].widget.attrs["autofocus"] = True
+
+    def clean_starter(self) -> str:
+        return self.cleaned_data["starter"] or BLANK
+
+
+class StarterForm(forms.Form):
+    """Start an empty board from a template (the blank one is no choice there)."""
+
+    starter = starter_field(with_blank=False)
 
 
 class NameForm(forms.Form):

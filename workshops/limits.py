@@ -14,6 +14,8 @@ class Limits:
     frame_bytes: int = 16 * 1024
     frames_per_second: float = 20.0
     frame_burst: int = 40
+    # A client that missed more operations than this gets the whole board instead.
+    catch_up_operations: int = 1000
     # A connection not heard from for this long no longer counts as present.
     presence_timeout_seconds: int = 75
 

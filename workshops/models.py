@@ -2,13 +2,14 @@
 
 import secrets
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from workshops.agenda import Phase
+from workshops.kinds import KINDS, Kind, KindInfo
 from workshops.limits import LIMITS
 
 # Twelve colours that stay apart from each other and from the sticky colours; names always go
@@ -112,3 +113,92 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant or 'observer'} on {self.channel_name}"
+
+
+class RankField(models.CharField):
+    """A fractional rank. Ranks compare byte by byte, so PostgreSQL must use the "C" collation
+    (a locale's collation would put "a" next to "A"); SQLite compares bytes already."""
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
+class Sticky(models.Model):
+    """A sticky note on a board.
+
+    Where it sits: an event is on the timeline or parked; any other kind sits in its lane under
+    an event on the timeline (`event`), or is parked. `rank` orders it among the stickies of
+    the same place (fractional, so a move rewrites one row). `version` grows with each change
+    and lets every screen keep the newest state it has seen.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="stickies")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.CharField(max_length=LIMITS.sticky_text, blank=True)
+    event = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
+    parked = models.BooleanField(default=True)
+    rank = RankField(max_length=200)
+    parallel = models.BooleanField(default=False)  # events: happens alongside the previous one
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["rank", "id"]
+        indexes: ClassVar = [models.Index(fields=["workshop", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind == Kind.EVENT
+
+    @property
+    def on_timeline(self) -> bool:
+        return self.is_event and not self.parked and self.deleted_at is None
+
+    @property
+    def info(self) -> KindInfo:
+        return KINDS[self.kind]
+
+
+class Operation(models.Model):
+    """One committed change to a board: the board's history, and what a reconnecting client
+    catches up from. `seq` is the board's sequence number after the change."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="operations")
+    seq = models.BigIntegerField()
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The id the browser gave the command, so that a resent command is applied once.
+    client_op = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (unique when given)
+    action = models.CharField(max_length=20)
+    summary = models.CharField(max_length=400)
+    stickies = models.JSONField(default=list)  # ids of the stickies it changed
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["seq"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["workshop", "seq"], name="one_operation_per_seq"),
+            models.UniqueConstraint(
+                fields=["workshop", "client_op"],
+                condition=models.Q(client_op__isnull=False),
+                name="client_op_applied_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.summary}"

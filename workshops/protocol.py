@@ -7,6 +7,7 @@ docs/protocol.md describes the same thing for people; keep the two in step.
 import json
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -37,15 +38,189 @@ class ProtocolError(Exception):
 
 # ----- commands in -----
 
+END = "end"  # `after` left out: the end of the place
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a sticky sits: parked, on the timeline (events) or in a lane under `event`."""
+
+    parked: bool
+    event: UUID | None = None
+
 
 @dataclass(frozen=True)
 class Ping:
     """Keeps presence fresh; answered with a pong carrying the board's sequence number."""
 
 
-Command = Ping
+@dataclass(frozen=True)
+class Sync:
+    """Asks for every change after `since` (the last sequence number this client holds)."""
 
-COMMANDS: dict[str, type[Command]] = {"ping": Ping}
+    since: int
+
+
+@dataclass(frozen=True)
+class Editing:
+    """Says which sticky this person is editing now (None: none). Not stored."""
+
+    sticky: UUID | None
+
+
+@dataclass(frozen=True)
+class Add:
+    op: str
+    kind: str
+    text: str
+    place: Place
+    after: UUID | str | None = END
+
+
+@dataclass(frozen=True)
+class Update:
+    op: str
+    sticky: UUID
+    text: str | None = None
+    kind: str | None = None
+    parallel: bool | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    op: str
+    sticky: UUID
+    place: Place
+    after: UUID | str | None = END
+
+
+@dataclass(frozen=True)
+class Delete:
+    op: str
+    sticky: UUID
+
+
+@dataclass(frozen=True)
+class Restore:
+    op: str
+    sticky: UUID
+
+
+Command = Ping | Sync | Editing | Add | Update | Move | Delete | Restore
+BoardCommand = Add | Update | Move | Delete | Restore
+
+
+class _Frame:
+    """Reads the fields of one command, refusing wrong types with a clear message."""
+
+    def __init__(self, content: dict[str, Any], op: str | None) -> None:
+        self.content, self.op = content, op
+
+    def refuse(self, message: str) -> ProtocolError:
+        return ProtocolError("invalid", message, self.op)
+
+    def string(self, name: str, *, limit: int = 10_000) -> str:
+        value = self.content.get(name)
+        if not isinstance(value, str):
+            raise self.refuse(f"'{name}' must be a string.")
+        if len(value) > limit:
+            raise self.refuse(f"'{name}' is too long.")
+        return value
+
+    def optional_string(self, name: str) -> str | None:
+        return None if self.content.get(name) is None else self.string(name)
+
+    def uuid(self, name: str, *, optional: bool = False) -> UUID | None:
+        value = self.content.get(name)
+        if value is None and optional:
+            return None
+        if isinstance(value, str):
+            try:
+                return UUID(value)
+            except ValueError:
+                pass
+        raise self.refuse(f"'{name}' must be a sticky id.")
+
+    def sticky(self) -> UUID:
+        value = self.uuid("sticky")
+        assert value is not None
+        return value
+
+    def boolean(self, name: str, *, optional: bool = False) -> bool | None:
+        value = self.content.get(name)
+        if value is None and optional:
+            return None
+        if not isinstance(value, bool):
+            raise self.refuse(f"'{name}' must be true or false.")
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self.content.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.refuse(f"'{name}' must be a whole number, 0 or more.")
+        return value
+
+    def place(self) -> Place:
+        value = self.content.get("place")
+        if not isinstance(value, dict):
+            raise self.refuse("'place' must be an object with 'parked' and 'event'.")
+        inner = _Frame(value, self.op)
+        parked = inner.boolean("parked")
+        assert parked is not None
+        return Place(parked=parked, event=inner.uuid("event", optional=True))
+
+    def after(self) -> UUID | str | None:
+        if "after" not in self.content:
+            return END
+        return self.uuid("after", optional=True)
+
+
+def _op(frame: _Frame) -> str:
+    value = frame.content.get("op")
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise frame.refuse("Every change needs an 'op': the client's id for it, 1-64 characters.")
+    return value
+
+
+def _read_command(name: str, frame: _Frame) -> Command:
+    match name:
+        case "ping":
+            return Ping()
+        case "sync":
+            return Sync(since=frame.integer("since"))
+        case "editing":
+            return Editing(sticky=frame.uuid("sticky", optional=True))
+        case "add":
+            return Add(
+                op=_op(frame),
+                kind=frame.string("kind"),
+                text=frame.string("text"),
+                place=frame.place(),
+                after=frame.after(),
+            )
+        case "update":
+            update = Update(
+                op=_op(frame),
+                sticky=frame.sticky(),
+                text=frame.optional_string("text"),
+                kind=frame.optional_string("kind"),
+                parallel=frame.boolean("parallel", optional=True),
+            )
+            if update.text is None and update.kind is None and update.parallel is None:
+                raise frame.refuse("An update changes 'text', 'kind' or 'parallel'.")
+            return update
+        case "move":
+            return Move(
+                op=_op(frame), sticky=frame.sticky(), place=frame.place(), after=frame.after()
+            )
+        case "delete":
+            return Delete(op=_op(frame), sticky=frame.sticky())
+        case "restore":
+            return Restore(op=_op(frame), sticky=frame.sticky())
+    raise ProtocolError("unknown_command", f"Unknown command {name!r}.", frame.op)
+
+
+COMMAND_NAMES = ("ping", "sync", "editing", "add", "update", "move", "delete", "restore")
 
 
 def parse(text: str | None) -> Command:
@@ -61,9 +236,9 @@ def parse(text: str | None) -> Command:
         raise ProtocolError("bad_frame", "A frame must be a JSON object.")
     name = content.get("type")
     op = content.get("op") if isinstance(content.get("op"), str) else None
-    if not isinstance(name, str) or name not in COMMANDS:
+    if not isinstance(name, str) or name not in COMMAND_NAMES:
         raise ProtocolError("unknown_command", f"Unknown command {name!r}.", op)
-    return COMMANDS[name]()
+    return _read_command(name, _Frame(content, op))
 
 
 # ----- messages out -----
@@ -85,6 +260,36 @@ def presence(*, workshop: Workshop, html: str, count: int) -> dict[str, Any]:
     return {"type": "presence", "seq": workshop.seq, "html": html, "count": count}
 
 
+def patch(
+    *, seq: int, op: str | None, by: int | None, stickies: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A committed change: the new state of every sticky it touched, each with its html."""
+    return {"type": "patch", "seq": seq, "op": op, "by": by, "stickies": stickies}
+
+
+def ack(*, op: str, seq: int) -> dict[str, Any]:
+    """A resent command that was already applied: confirmed, not applied again."""
+    return {"type": "ack", "op": op, "seq": seq}
+
+
+def catch_up(*, seq: int, stickies: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "catchup", "seq": seq, "stickies": stickies}
+
+
+def snapshot(*, seq: int, html: str) -> dict[str, Any]:
+    return {"type": "snapshot", "seq": seq, "html": html}
+
+
+def editing(*, participant: int, name: str, colour: str, sticky: UUID | None) -> dict[str, Any]:
+    return {
+        "type": "editing",
+        "participant": participant,
+        "name": name,
+        "colour": colour,
+        "sticky": str(sticky) if sticky else None,
+    }
+
+
 def revoked(message: str) -> dict[str, Any]:
     return {"type": "revoked", "message": message}
 
@@ -100,13 +305,15 @@ def group_name(workshop_id: int) -> str:
     return f"workshop.{workshop_id}"
 
 
-def publish(workshop_id: int, message: dict[str, Any]) -> None:
+async def apublish(workshop_id: int, message: dict[str, Any]) -> None:
     """Send one message to every socket of a board, serialised once for all of them."""
     layer = get_channel_layer()
     assert layer is not None
-    async_to_sync(layer.group_send)(
-        group_name(workshop_id), {"type": LAYER_FRAME, "frame": encode(message)}
-    )
+    await layer.group_send(group_name(workshop_id), {"type": LAYER_FRAME, "frame": encode(message)})
+
+
+def publish(workshop_id: int, message: dict[str, Any]) -> None:
+    async_to_sync(apublish)(workshop_id, message)
 
 
 def publish_on_commit(workshop_id: int, message: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -13,8 +14,9 @@ from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
 from workshops import access, services
-from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, WorkshopForm
+from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
 from workshops.models import Workshop
+from workshops.starters import BLANK, STARTERS
 
 
 class PageRequest(HttpRequest):
@@ -61,7 +63,13 @@ def signup(request: HttpRequest) -> HttpResponse:
 def workshop_new(request: HttpRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        starter = form.cleaned_data.pop("starter")
         workshop = services.workshop_create(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.workshop_apply_starter(workshop=workshop, by=request.user, starter=starter)
+        if starter != BLANK:
+            messages.success(
+                request, f"The board starts from the template “{STARTERS[starter].name}”."
+            )
         return redirect("board", slug=workshop.slug)
     return render(request, "workshops/new.html", {"form": form})
 
@@ -78,10 +86,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     me = access.resolve(workshop=workshop, user=request.user, session=request.session)
     people, observers = services.present(workshop)
     context = {
-        "workshop": workshop,
         "me": me,
         "present_people": people,
         "observers": observers,
+        **services.board_context(workshop),
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
@@ -142,6 +150,8 @@ def _manage_context(request: HttpRequest, workshop: Workshop) -> dict[str, objec
         "removed": workshop.participants.filter(removed_at__isnull=False),
         "co_facilitators": workshop.co_facilitators.order_by("username"),
         "co_facilitator_form": CoFacilitatorForm(),
+        "board_is_empty": not workshop.stickies.filter(deleted_at__isnull=True).exists(),
+        "starter_form": StarterForm(),
         **_links(request, workshop),
     }
 
@@ -227,6 +237,32 @@ def co_facilitator_remove(request: PageRequest, slug: str, user_id: int) -> Http
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
     return _manage(request, workshop, "co-facilitators")
+
+
+@require_POST
+def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = _facilitated(request, slug)
+    form = StarterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the templates to start from.")
+        return redirect("manage", slug=workshop.slug)
+    starter = form.cleaned_data["starter"]
+    try:
+        services.workshop_apply_starter(workshop=workshop, by=request.user, starter=starter)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("manage", slug=workshop.slug)
+    messages.success(request, f"The board now starts from the template “{STARTERS[starter].name}”.")
+    return redirect("board", slug=workshop.slug)
+
+
+@require_GET
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every change to the board, newest first, for the facilitators."""
+    workshop = _facilitated(request, slug)
+    operations = workshop.operations.select_related("participant").order_by("-seq")
+    page = Paginator(operations, 100).get_page(request.GET.get("page"))
+    return render(request, "workshops/history.html", {"workshop": workshop, "page": page})
 
 
 @require_POST

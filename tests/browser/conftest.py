@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,12 @@ def app_server(
     django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
     data = tmp_path_factory.mktemp("app-data")
-    env = os.environ | {"DATABASE_URL": test_database_url(), "P2PBOARD_DATA_DIR": str(data)}
+    env = os.environ | {
+        "DATABASE_URL": test_database_url(),
+        "P2PBOARD_DATA_DIR": str(data),
+        # The same key as this process, so sessions made here are valid there.
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
     server = AppServer(env, data / "daphne.log").start()
     yield server
     server.stop()

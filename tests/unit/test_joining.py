@@ -8,6 +8,7 @@ from django.urls import reverse
 from workshops import services
 from workshops.limits import LIMITS, Limits
 from workshops.models import Participant, Workshop
+from workshops.services import people
 
 
 def join(client: Client, workshop: Workshop, name: str = "Priya"):
@@ -70,7 +71,7 @@ def test_html_in_a_name_shows_as_text(client: Client, board: Workshop) -> None:
 def test_a_full_workshop_refuses_more_participants(
     board: Workshop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "LIMITS", Limits(participants_per_board=1))
+    monkeypatch.setattr(people, "LIMITS", Limits(participants_per_board=1))
     services.participant_join(workshop=board, name="First")
     with pytest.raises(ValidationError, match="full"):
         services.participant_join(workshop=board, name="Second")

@@ -1,0 +1,109 @@
+"""Workshops: creating, ending and reopening them, their links and their facilitators."""
+
+from django.contrib.auth.models import User as Account
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from workshops import protocol
+from workshops.access import User, require_facilitator
+from workshops.models import Participant, Workshop
+from workshops.services.people import publish_presence_on_commit
+
+DEFAULT_FIRST_EVENT = "Somebody had an idea"
+DEFAULT_LAST_EVENT = "A customer used the new feature"
+
+
+@transaction.atomic
+def workshop_create(
+    *,
+    owner: Account,
+    title: str,
+    goal: str = "",
+    first_event: str = "",
+    last_event: str = "",
+) -> Workshop:
+    return Workshop.objects.create(
+        owner=owner,
+        title=title.strip(),
+        goal=goal.strip(),
+        first_event=first_event.strip() or DEFAULT_FIRST_EVENT,
+        last_event=last_event.strip() or DEFAULT_LAST_EVENT,
+    )
+
+
+@transaction.atomic
+def workshop_end(*, workshop: Workshop, by: User) -> Workshop:
+    require_facilitator(workshop=workshop, user=by)
+    workshop.ended_at = timezone.now()
+    workshop.save(update_fields=["ended_at"])
+    return workshop
+
+
+@transaction.atomic
+def workshop_reopen(*, workshop: Workshop, by: User) -> Workshop:
+    require_facilitator(workshop=workshop, user=by)
+    workshop.ended_at = None
+    workshop.save(update_fields=["ended_at"])
+    return workshop
+
+
+@transaction.atomic
+def link_regenerate(*, workshop: Workshop, by: User, link: str) -> Workshop:
+    """Give the participant or observer link a new token; the old one stops working at once.
+
+    People who already joined stay; observers who came by the old link lose their view.
+    """
+    require_facilitator(workshop=workshop, user=by)
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if link == "participant":
+        workshop.participant_token = Workshop._meta.get_field("participant_token").get_default()
+        workshop.save(update_fields=["participant_token"])
+    elif link == "observer":
+        workshop.observer_token = Workshop._meta.get_field("observer_token").get_default()
+        workshop.save(update_fields=["observer_token"])
+        protocol.revoke_on_commit(
+            workshop.pk,
+            role="observer",
+            message="The facilitator changed the observer link. Ask them for the new one.",
+        )
+    else:
+        raise ValidationError(f"Unknown link {link!r}.")
+    return workshop
+
+
+@transaction.atomic
+def co_facilitator_add(*, workshop: Workshop, by: User, username_or_email: str) -> Account:
+    require_facilitator(workshop=workshop, user=by)
+    wanted = username_or_email.strip()
+    if not wanted:
+        raise ValidationError("Enter the username or email address of their account.")
+    user = Account.objects.filter(
+        Q(username__iexact=wanted) | Q(email__iexact=wanted), is_active=True
+    ).first()
+    if user is None:
+        raise ValidationError(
+            f"No account is called {wanted!r}. They need to sign up before you can add them."
+        )
+    if user.pk == workshop.owner_id:
+        raise ValidationError(f"{user.get_username()} already runs this workshop.")
+    workshop.co_facilitators.add(user)
+    return user
+
+
+@transaction.atomic
+def co_facilitator_remove(*, workshop: Workshop, by: User, user_id: int) -> None:
+    require_facilitator(workshop=workshop, user=by)
+    if user_id == workshop.owner_id:
+        raise ValidationError("The workshop's owner cannot be removed.")
+    workshop.co_facilitators.remove(user_id)
+    revoked = Participant.objects.filter(workshop=workshop, user_id=user_id).first()
+    if revoked is not None:
+        revoked.connections.all().delete()
+        protocol.revoke_on_commit(
+            workshop.pk,
+            participant_id=revoked.pk,
+            message="You are no longer a facilitator of this workshop.",
+        )
+        publish_presence_on_commit(workshop)
