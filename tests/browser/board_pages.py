@@ -1,6 +1,7 @@
 """Helpers for board journeys: people on a board in their own browser contexts, and the
 board as each of them sees it."""
 
+import time
 from typing import Any
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -71,3 +72,14 @@ def stored(workshop: Workshop) -> set[str]:
 
 def timeline(page: Page) -> list[str]:
     return page.locator("#timeline > .column > .sticky .text").all_text_contents()
+
+
+def wait_until_same(*pages: Page, timeout: float = 10) -> list[list[Any]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        views = [seen(page) for page in pages]
+        if all(view == views[0] for view in views):
+            return views[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"boards differ: {views}")
+        time.sleep(0.2)

@@ -86,7 +86,7 @@ class AppServer:
                 self.process.kill()
 
 
-def test_database_url() -> str:
+def database_url_for_tests() -> str:
     """DATABASE_URL, pointed at the database pytest-django made for this run."""
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -101,7 +101,7 @@ def app_server(
 ) -> Iterator[AppServer]:
     data = tmp_path_factory.mktemp("app-data")
     env = os.environ | {
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url_for_tests(),
         "P2PBOARD_DATA_DIR": str(data),
         # The same key as this process, so sessions made here are valid there.
         "SECRET_KEY": settings.SECRET_KEY,

@@ -4,20 +4,16 @@ import time
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.board_pages import add, drag, open_board, seen, stored, timeline
+from tests.browser.board_pages import (
+    add,
+    drag,
+    open_board,
+    stored,
+    timeline,
+    wait_until_same,
+)
 from tests.browser.conftest import AppServer
 from workshops.models import Workshop
-
-
-def wait_until_same(*pages, timeout: float = 10):
-    deadline = time.monotonic() + timeout
-    while True:
-        views = [seen(page) for page in pages]
-        if all(view == views[0] for view in views):
-            return views[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"boards differ: {views}")
-        time.sleep(0.2)
 
 
 def test_three_people_editing_at_once_end_with_identical_boards(
