@@ -122,3 +122,22 @@ def test_an_observer_sees_changes_but_cannot_make_any(
     watcher.keyboard.press("Alt+ArrowLeft")
     time.sleep(0.5)
     assert stored(board) == {"Released"}
+
+
+def test_others_see_who_is_editing_a_sticky(
+    browser: Browser, app_server: AppServer, board: Workshop
+) -> None:
+    fran = open_board(browser, app_server.url, board, user=board.owner)
+    ann = open_board(browser, app_server.url, board, name="Ann")
+    add(fran, "Approved")
+    sticky = ann.locator("#timeline .sticky", has_text="Approved")
+    sticky.focus()
+    ann.keyboard.press("Enter")
+    expect(ann.locator("#timeline .sticky textarea")).to_be_focused()
+    marker = fran.locator("#timeline .sticky.being-edited .editor-mark")
+    expect(marker).to_have_text("✎ Ann")
+    ann.keyboard.press("End")
+    ann.keyboard.type(" by the board")
+    ann.keyboard.press("Enter")
+    expect(fran.locator("#timeline .sticky", has_text="Approved by the board")).to_be_visible()
+    expect(marker).to_have_count(0)
