@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP goes to Django; websockets pass an Origin check and session auth,
 then reach the app's consumers."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "p2pboard.settings")
@@ -23,3 +24,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage collector's
+# full passes, which otherwise stall every socket for tens of milliseconds (docs/architecture.md).
+gc.freeze()

@@ -113,6 +113,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "p2pboard.sqlite3"),
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -125,18 +126,11 @@ if test_name := env("P2PBOARD_TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Several processes share a board through Redis; with no REDIS_URL, one process keeps its
-# groups in memory.
+# Several processes share a board through Redis pub/sub (workshops/fanout.py); with no
+# REDIS_URL, one process serves everything from memory. Channels' channel layer is not used:
+# its per-socket messages cost far more than writing one frame to every local socket.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS: dict[str, object] = {}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,14 +2,14 @@
 
 import time
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from workshops import access, protocol, services
+from workshops import access, fanout, protocol, services
 from workshops.limits import LIMITS
 
 
@@ -39,11 +39,14 @@ def _enter(slug: str, user: Any, session: Any) -> access.Access:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    """One browser's socket to one board."""
+
     me: access.Access | None = None
     connection_id: UUID | None = None
     editing: UUID | None = None
 
     async def connect(self) -> None:
+        self.socket_id = uuid4().hex
         slug = self.scope["url_route"]["kwargs"]["slug"]
         await self.accept()
         try:
@@ -58,7 +61,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         self.rate = RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst)
         workshop = self.me.workshop
-        await self.channel_layer.group_add(protocol.group_name(workshop.pk), self.channel_name)
+        await fanout.hub.join(workshop.pk, self)
         participant = self.me.participant
         await self.send_message(
             protocol.welcome(
@@ -68,7 +71,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
         )
         connection = await database_sync_to_async(services.presence_connect)(
-            workshop=workshop, participant=participant, channel_name=self.channel_name
+            workshop=workshop, participant=participant, channel_name=self.socket_id
         )
         self.connection_id = connection.pk
 
@@ -78,7 +81,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.editing is not None:
             await self.say_editing(None)
         workshop = self.me.workshop
-        await self.channel_layer.group_discard(protocol.group_name(workshop.pk), self.channel_name)
+        await fanout.hub.leave(workshop.pk, self)
         if self.connection_id is not None:
             await database_sync_to_async(services.presence_disconnect)(
                 workshop=workshop, connection_id=self.connection_id
@@ -153,24 +156,25 @@ class BoardConsumer(AsyncWebsocketConsumer):
             if seq is not None:
                 return seq
         connection = services.presence_connect(
-            workshop=workshop, participant=self.me.participant, channel_name=self.channel_name
+            workshop=workshop, participant=self.me.participant, channel_name=self.socket_id
         )
         self.connection_id = connection.pk
         return workshop.seq
 
-    # ----- from the channel layer -----
+    # ----- from the fan-out (fanout.Socket) -----
 
-    async def board_frame(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["frame"])
+    async def deliver(self, frame: str) -> None:
+        await self.send(text_data=frame)
 
-    async def access_revoked(self, event: dict[str, Any]) -> None:
-        if self.me is None:
+    async def control(self, message: dict[str, Any]) -> None:
+        if self.me is None or not message.get("revoke"):
             return
         participant = self.me.participant
-        mine = (event["participant"] is not None and participant is not None
-                and event["participant"] == participant.pk)  # fmt: skip
-        if mine or event["role"] == self.me.role.value:
-            await self.send(text_data=event["frame"])
+        mine = (message["participant"] is not None and participant is not None
+                and message["participant"] == participant.pk)  # fmt: skip
+        if mine or message["role"] == self.me.role.value:
+            await self.send(text_data=message["frame"])
+            await fanout.hub.leave(self.me.workshop.pk, self)
             self.me, self.connection_id = None, None
             await self.close(code=protocol.CLOSE_FORBIDDEN)
 

@@ -58,10 +58,6 @@ class Workshop(models.Model):
     def is_active(self) -> bool:
         return self.ended_at is None
 
-    @property
-    def group_name(self) -> str:
-        return f"workshop.{self.pk}"
-
 
 class Participant(models.Model):
     """Someone on the board: a guest who joined by link with a name, or a facilitator."""

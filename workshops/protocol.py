@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
+from workshops import fanout
 from workshops.limits import LIMITS
 from workshops.models import Workshop
 
@@ -20,10 +19,6 @@ from workshops.models import Workshop
 CLOSE_FORBIDDEN = 4403  # not (or no longer) allowed on this board: do not reconnect
 CLOSE_NOT_FOUND = 4404  # no such workshop: do not reconnect
 CLOSE_ABUSIVE = 4429  # too many bad or too many frames: reconnecting later is allowed
-
-# Layer event types (between server processes), handled by the consumer.
-LAYER_FRAME = "board.frame"
-LAYER_REVOKED = "access.revoked"
 
 
 class ProtocolError(Exception):
@@ -301,19 +296,13 @@ def encode(message: dict[str, Any]) -> str:
 # ----- fan-out -----
 
 
-def group_name(workshop_id: int) -> str:
-    return f"workshop.{workshop_id}"
+def publish(workshop_id: int, message: dict[str, Any]) -> None:
+    """Send one message to every socket of a board, serialised once for all of them."""
+    fanout.hub.publish(workshop_id, encode(message))
 
 
 async def apublish(workshop_id: int, message: dict[str, Any]) -> None:
-    """Send one message to every socket of a board, serialised once for all of them."""
-    layer = get_channel_layer()
-    assert layer is not None
-    await layer.group_send(group_name(workshop_id), {"type": LAYER_FRAME, "frame": encode(message)})
-
-
-def publish(workshop_id: int, message: dict[str, Any]) -> None:
-    async_to_sync(apublish)(workshop_id, message)
+    await fanout.hub.apublish(workshop_id, encode(message))
 
 
 def publish_on_commit(workshop_id: int, message: dict[str, Any]) -> None:
@@ -324,18 +313,10 @@ def revoke_on_commit(
     workshop_id: int, *, message: str, participant_id: int | None = None, role: str | None = None
 ) -> None:
     """Close the sockets of one participant, or of every socket with a role, on this board."""
-
-    def send() -> None:
-        layer = get_channel_layer()
-        assert layer is not None
-        async_to_sync(layer.group_send)(
-            group_name(workshop_id),
-            {
-                "type": LAYER_REVOKED,
-                "frame": encode(revoked(message)),
-                "participant": participant_id,
-                "role": role,
-            },
-        )
-
-    transaction.on_commit(send)
+    control = {
+        "revoke": True,
+        "frame": encode(revoked(message)),
+        "participant": participant_id,
+        "role": role,
+    }
+    transaction.on_commit(lambda: fanout.hub.publish_control(workshop_id, control))

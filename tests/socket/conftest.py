@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
@@ -89,11 +88,9 @@ class Socket:
 
 
 @pytest.fixture(autouse=True)
-async def fresh_layer_and_connections() -> AsyncIterator[None]:
-    """Each test has its own event loop, so it gets its own channel layer (a layer's locks
-    belong to one loop); afterwards, close the connection of Channels' worker thread so the
-    test database can be dropped at the end of the run."""
-    channel_layers.backends.clear()
+async def close_database_connections() -> AsyncIterator[None]:
+    """Close the connection of Channels' worker thread after each test, so the test database
+    can be dropped at the end of the run."""
     yield
     await database_sync_to_async(connections.close_all)()
 

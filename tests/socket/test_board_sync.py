@@ -226,6 +226,7 @@ async def test_an_edit_of_a_sticky_deleted_meanwhile_is_refused_kindly(
     sticky = (await fran.receive_type("patch"))["stickies"][0]["id"]
     await ally.receive_type("patch")
     await fran.send({"type": "delete", "op": "f2", "sticky": sticky})
+    await ally.receive_type("patch")  # ally's screen has not caught up with it yet, say
     await ally.send({"type": "update", "op": "a1", "sticky": sticky, "text": "Signed off twice"})
     error = await ally.receive_type("error")
     assert error["code"] == "gone" and "deleted" in error["message"]
