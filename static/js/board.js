@@ -72,6 +72,33 @@ function setStatus(state, text) {
   statusBadge.textContent = text;
 }
 
+// An event on the timeline heads a column with one lane per kind below it.
+const laneNames = JSON.parse(document.getElementById("lane-names")?.textContent ?? "{}");
+
+function newColumn(id, sticky) {
+  const column = document.createElement("li");
+  column.className = "column";
+  column.id = `c-${id}`;
+  column.dataset.id = id;
+  column.append(sticky);
+  for (const kind of Object.keys(laneNames)) {
+    const lane = document.createElement("div");
+    lane.setAttribute("role", "list");
+    lane.className = `lane kind-${kind}-lane`;
+    Object.assign(lane.dataset, { place: "lane", event: id, kind });
+    column.append(lane);
+  }
+  labelLanes(column);
+  return column;
+}
+
+function labelLanes(column) {
+  const text = column.querySelector(":scope > .sticky .text")?.textContent ?? "";
+  column.querySelectorAll(":scope > .lane").forEach((lane) => {
+    lane.setAttribute("aria-label", `${laneNames[lane.dataset.kind]} under ${quote(text)}`);
+  });
+}
+
 // ----- the board on screen -----
 
 class BoardView {
@@ -127,9 +154,11 @@ class BoardView {
     const fresh = fromHtml(state.html);
     if (state.kind === "event" && !state.parked) {
       let column = document.getElementById(`c-${state.id}`);
-      if (column) column.querySelector(":scope > .sticky").replaceWith(fresh);
-      else {
-        column = fromHtml(state.column);
+      if (column) {
+        column.querySelector(":scope > .sticky").replaceWith(fresh);
+        labelLanes(column);
+      } else {
+        column = newColumn(state.id, fresh);
         document.dispatchEvent(new CustomEvent("board:column-added", { detail: column }));
       }
       column.dataset.rank = state.rank;
@@ -187,7 +216,7 @@ class BoardView {
     };
     const column = sticky.closest(".column");
     if (column && data.kind === "event") insertSorted(document.getElementById("timeline"), column);
-    else this.place({ ...state, column: column?.outerHTML });
+    else this.place(state);
   }
 
   finishEditing(id) {

@@ -58,7 +58,7 @@ async def test_an_added_sticky_reaches_everyone_with_the_next_sequence_number(
         assert patch["seq"] == 1 and patch["op"] == "a-1" and patch["by"] == alice.pk
         [state] = patch["stickies"]
         assert state["kind"] == "event" and not state["parked"] and state["version"] == 1
-        assert "Code reviewed" in state["html"] and 'id="c-' in state["column"]
+        assert "Code reviewed" in state["html"] and f'id="s-{state["id"]}"' in state["html"]
     assert await stored(board) == [("Code reviewed", "event", False, 1)]
 
 

@@ -53,7 +53,8 @@ def timeline(workshop: Workshop) -> list[str]:
 
 def lane(workshop: Workshop, event: Sticky, kind: str) -> list[str]:
     [column] = [c for c in services.board_of(workshop).columns if c.event.pk == event.pk]
-    return [note.text for note in dict(column.lanes)[kind]]
+    lanes = {info.kind.value: notes for info, notes in column.lanes}
+    return [note.text for note in lanes[kind]]
 
 
 def parked_events(workshop: Workshop) -> list[str]:
@@ -1015,8 +1016,8 @@ def test_the_board_is_arranged_as_it_is_drawn_in_one_query(
         drawn = services.board_of(board)
 
     assert [column.event.text for column in drawn.columns] == ["Idea", "Review"]
-    lanes = {kind: [note.text for note in notes] for kind, notes in drawn.columns[1].lanes}
-    assert [kind for kind, _ in drawn.columns[1].lanes] == list(LANE_KINDS)
+    lanes = {info.kind: [note.text for note in notes] for info, notes in drawn.columns[1].lanes}
+    assert [info.kind for info, _ in drawn.columns[1].lanes] == list(LANE_KINDS)
     assert lanes == {
         Kind.SYSTEM: ["GitHub", "Jira"], Kind.PERSON: [], Kind.PAIN: [], Kind.QUESTION: ["Who?"],
         Kind.CHECK: [],
@@ -1067,15 +1068,11 @@ def test_patches_carry_the_state_and_html_each_screen_needs(
     }  # fmt: skip
     assert (on_timeline["rank"], on_timeline["version"]) == (review.rank, review.version)
     assert f'id="s-{review.pk}"' in on_timeline["html"]
-    assert f'id="c-{review.pk}"' in on_timeline["column"]
     assert (note["event"], note["parked"]) == (str(review.pk), False)
     assert "Slow" in note["html"]
-    assert "column" not in note
     assert "html" in parked_event
-    assert "column" not in parked_event
     assert gone["deleted"] is True
     assert "html" not in gone
-    assert "column" not in gone
 
 
 # ----- catching up -----

@@ -122,7 +122,7 @@ def test_the_notes_go_in_their_lanes_under_their_event(board: Workshop) -> None:
     services.workshop_apply_starter(workshop=board, by=board.owner, starter=starter.key)
     columns = services.board_of(board).columns
     for column, planned in zip(columns, starter.events, strict=True):
-        lanes = dict(column.lanes)
+        lanes = {info.kind.value: notes for info, notes in column.lanes}
         for kind in (Kind.QUESTION, Kind.CHECK):
             expected = [note.text for note in planned.notes if note.kind == kind]
             assert [sticky.text for sticky in lanes[kind]] == expected

@@ -11,13 +11,13 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from fractional_indexing import generate_key_between
 
 from workshops import protocol
-from workshops.kinds import KINDS, LANE_KINDS, Kind
+from workshops.kinds import KINDS, LANE_KINDS, Kind, KindInfo
 from workshops.limits import LIMITS
 from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import END, Place
@@ -42,6 +42,7 @@ class Change:
     workshop: Workshop
     by: Participant
     op: str | None
+    seq: int
     changed: dict[UUID, Sticky] = field(default_factory=dict)
 
     def touch(self, sticky: Sticky) -> None:
@@ -51,42 +52,58 @@ class Change:
         self.changed[sticky.pk] = sticky
 
 
+# One round trip opens every change: it takes the board's next sequence number (which locks the
+# board's row until the commit, so a board's changes apply one at a time), and reads whether the
+# board is active, whether the sender is still on it, and whether this command id was applied.
+BEGIN_SQL = f"""
+    UPDATE {Workshop._meta.db_table} SET seq = seq + 1 WHERE id = %s
+    RETURNING seq, ended_at,
+        (SELECT removed_at IS NULL FROM {Participant._meta.db_table}
+          WHERE id = %s AND workshop_id = %s),
+        (SELECT seq FROM {Operation._meta.db_table} WHERE workshop_id = %s AND client_op = %s)
+"""  # noqa: S608 (table names come from the models; every value is a parameter)
+
+
 def _begin(*, workshop: Workshop, by: Participant | None, op: str | None) -> Change:
-    """Lock the board, refuse what the person may not do, and spot a resent command."""
+    """Take the board's next sequence number, refusing what the sender may not do now and
+    spotting a resent command. Call inside the operation's transaction: a refusal rolls the
+    sequence number back."""
     if by is None:
         raise PermissionDenied("Observers can look at the board but not change it.")
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if op is not None:
-        applied = Operation.objects.filter(workshop=locked, client_op=op).values("seq").first()
-        if applied is not None:
-            raise AlreadyApplied(applied["seq"])
-    fresh = Participant.objects.filter(pk=by.pk, workshop=locked).first()
-    if fresh is None or fresh.removed_at is not None:
+    with connection.cursor() as cursor:
+        cursor.execute(BEGIN_SQL, [workshop.pk, by.pk, workshop.pk, workshop.pk, op])
+        row = cursor.fetchone()
+    if row is None:
+        raise PermissionDenied("This workshop no longer exists.")
+    # (`ended_at IS NULL` would be neater, but SQLite 3.40 answers it wrongly in RETURNING.)
+    seq, ended_at, present, applied = row
+    if applied is not None:
+        raise AlreadyApplied(applied)
+    if not present:
         raise PermissionDenied("You are no longer on this board.")
-    if not locked.is_active:
+    if ended_at is not None:
         raise PermissionDenied("This workshop has ended: its board is read-only.")
-    return Change(workshop=locked, by=fresh, op=op)
+    return Change(workshop=workshop, by=by, op=op, seq=seq)
 
 
 def _finish(change: Change, *, action: str, summary: str) -> int:
     workshop = change.workshop
-    workshop.seq += 1
-    Workshop.objects.filter(pk=workshop.pk).update(seq=workshop.seq)
     Operation.objects.create(
         workshop=workshop,
-        seq=workshop.seq,
+        seq=change.seq,
         participant=change.by,
         client_op=change.op,
         action=action,
         summary=summary[:400],
         stickies=[str(sticky_id) for sticky_id in change.changed],
     )
-    seq, op, by, stickies = workshop.seq, change.op, change.by.pk, list(change.changed.values())
+    seq, op, by, stickies = change.seq, change.op, change.by.pk, list(change.changed.values())
     transaction.on_commit(
         lambda: protocol.publish(
             workshop.pk, protocol.patch(seq=seq, op=op, by=by, stickies=patches(stickies))
         )
     )
+    transaction.on_commit(lambda: setattr(workshop, "seq", max(workshop.seq, seq)))
     return seq
 
 
@@ -94,7 +111,9 @@ def _finish(change: Change, *, action: str, summary: str) -> int:
 
 
 def _live(workshop: Workshop) -> Any:
-    return Sticky.objects.filter(workshop=workshop, deleted_at__isnull=True)
+    return Sticky.objects.filter(workshop=workshop, deleted_at__isnull=True).select_related(
+        "created_by"
+    )
 
 
 def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
@@ -108,7 +127,9 @@ def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
 
 
 def _sticky(workshop: Workshop, sticky_id: UUID) -> Sticky:
-    sticky = Sticky.objects.filter(pk=sticky_id, workshop=workshop).first()
+    sticky = (
+        Sticky.objects.select_related("created_by").filter(pk=sticky_id, workshop=workshop).first()
+    )
     if sticky is None:
         raise Gone("That sticky is not on this board.")
     if sticky.deleted_at is not None:
@@ -305,7 +326,11 @@ def sticky_restore(
     """Bring a deleted sticky back where it was, or to the parking area if that place is gone."""
     with transaction.atomic():
         change = _begin(workshop=workshop, by=by, op=op)
-        sticky = Sticky.objects.filter(pk=sticky_id, workshop=change.workshop).first()
+        sticky = (
+            Sticky.objects.select_related("created_by")
+            .filter(pk=sticky_id, workshop=change.workshop)
+            .first()
+        )
         if sticky is None:
             raise Gone("That sticky is not on this board.")
         if sticky.deleted_at is None:
@@ -360,7 +385,7 @@ def run(command: protocol.BoardCommand, *, workshop: Workshop, by: Participant |
 @dataclass
 class Column:
     event: Sticky
-    lanes: list[tuple[str, list[Sticky]]]
+    lanes: list[tuple[KindInfo, list[Sticky]]]
 
 
 @dataclass
@@ -380,7 +405,7 @@ def board_of(workshop: Workshop) -> Board:
         if sticky.kind != Kind.EVENT and not sticky.parked and sticky.event_id:
             lanes.setdefault((sticky.event_id, sticky.kind), []).append(sticky)
     columns = [
-        Column(event, [(kind, lanes.get((event.pk, kind), [])) for kind in LANE_KINDS])
+        Column(event, [(KINDS[kind], lanes.get((event.pk, kind), [])) for kind in LANE_KINDS])
         for event in timeline
     ]
     return Board(
@@ -406,11 +431,6 @@ def patches(stickies: Iterable[Sticky]) -> list[dict[str, Any]]:
         }
         if not state["deleted"]:
             state["html"] = render_to_string("workshops/board.html#sticky", {"sticky": sticky})
-            if sticky.on_timeline:
-                column = Column(sticky, [(kind, []) for kind in LANE_KINDS])
-                state["column"] = render_to_string(
-                    "workshops/board.html#column", {"column": column}
-                )
         out.append(state)
     return out
 
@@ -422,6 +442,7 @@ def board_context(workshop: Workshop) -> dict[str, Any]:
         "board": board_of(workshop),
         "kinds": KINDS.values(),
         "lane_kinds": [KINDS[kind] for kind in LANE_KINDS],
+        "lane_names": {kind: KINDS[kind].lane for kind in LANE_KINDS},
         "limits": LIMITS,
     }
 

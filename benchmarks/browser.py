@@ -1,0 +1,105 @@
+"""Scenario (d): how long a participant waits for a big board to be rendered in Chromium.
+
+Run in a process of its own (Playwright's sync API keeps an event loop running):
+
+    python -m benchmarks.browser --base http://127.0.0.1:PORT --slug SLUG --sessionid ID \
+        --count 2000 --loads 5
+
+A participant's session cookie (from a join over HTTP) is added to a fresh browser context;
+each load opens a new page on /w/<slug>/ and an init script notes `performance.now()` (time
+since navigation start) at the first moment the live status says "Live" AND `count`
+`.sticky[data-id]` elements exist. The first load has a cold cache; the median is reported
+along with every load and the navigation timing of each. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+# The flags tests/browser/conftest.py uses: Debian's Chromium, quiet on a closed network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+WATCH = """
+(count) => {
+  const check = () => {
+    const status = document.getElementById("live-status");
+    if (status && status.dataset.state === "live" && status.textContent.trim() === "Live"
+        && document.querySelectorAll(".sticky[data-id]").length >= count) {
+      window.__benchReady = performance.now();
+      return;
+    }
+    setTimeout(check, 2);
+  };
+  check();
+}
+"""
+
+
+def measure(base: str, slug: str, sessionid: str, count: int, loads: int) -> dict[str, Any]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("Chromium is not installed (Debian: apt-get install chromium)")
+    host = urlsplit(base).hostname or "127.0.0.1"
+    runs: list[dict[str, Any]] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1600, "height": 1000})
+            context.add_cookies(
+                [{"name": "sessionid", "value": sessionid, "domain": host, "path": "/"}]
+            )
+            context.add_init_script(f"({WATCH})({count})")
+            for _ in range(loads):
+                page = context.new_page()
+                started = time.perf_counter()
+                page.goto(f"{base}/w/{slug}/", wait_until="commit")
+                page.wait_for_function("window.__benchReady !== undefined", timeout=60_000)
+                wall = (time.perf_counter() - started) * 1000
+                timing = page.evaluate(
+                    """() => {
+                      const n = performance.getEntriesByType("navigation")[0];
+                      return {ready: window.__benchReady, response_end: n.responseEnd,
+                              dom_content_loaded: n.domContentLoadedEventEnd,
+                              load: n.loadEventEnd, transfer_bytes: n.transferSize,
+                              stickies: document.querySelectorAll(".sticky[data-id]").length};
+                    }"""
+                )
+                timing["wall_from_goto"] = wall
+                runs.append({k: round(v, 1) if isinstance(v, float) else v
+                             for k, v in timing.items()})  # fmt: skip
+                page.close()
+        finally:
+            browser.close()
+    return {
+        "median_ms": round(statistics.median(run["ready"] for run in runs), 1),
+        "median_wall_ms": round(statistics.median(run["wall_from_goto"] for run in runs), 1),
+        "runs": runs,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--slug", required=True)
+    parser.add_argument("--sessionid", required=True)
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--loads", type=int, default=5)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.base, args.slug, args.sessionid, args.count, args.loads)))

@@ -1,0 +1,384 @@
+"""The scenarios, each run against one target (the floor, or p2pboard in one setting).
+
+- `run_load`: (a), (b), (c): participants on boards sending edits on a fixed schedule, through
+  worker processes (benchmarks/loadgen.py); latency of every delivery, reach, CPU, memory.
+- `run_catch_up`: (e): a participant offline while 500 operations happen, then `sync`.
+- `run_idle_memory`: (g): server memory per idle connection.
+- `run_browser`: (d): a 2,000-sticky board rendered in Chromium (benchmarks/browser.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks import report
+from benchmarks.loadgen import Member, Worker, open_socket, sends_in_window, ws_url
+from benchmarks.servers import PYTHON, ROOT, Group, Setting, sample, usage, wait_idle
+
+
+@dataclass(frozen=True)
+class Load:
+    """A load scenario: `boards` boards of `per_board` participants, each editing `rate` times
+    a second."""
+
+    key: str
+    title: str
+    boards: int
+    per_board: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class Timing:
+    warmup: float
+    measure: float
+    drain: float
+    workers: int = 2
+
+
+@dataclass
+class Target:
+    """Where the load goes: the floor server, or p2pboard's processes in one setting."""
+
+    name: str  # "floor", "embedded" or "scaleout"
+    groups: list[Group]
+    # For each board, for each participant: (websocket URL, sessionid, origin).
+    sockets: list[list[tuple[str, str | None, str | None]]]
+    setting: Setting | None = None
+
+
+def floor_sockets(floor_url: Any, load: Load) -> list[list[tuple[str, str | None, str | None]]]:
+    return [
+        [(floor_url(f"{load.key}{board}"), None, None)] * load.per_board
+        for board in range(load.boards)
+    ]
+
+
+def p2pboard_sockets(
+    boards: list[list[Member]], per_board: int
+) -> list[list[tuple[str, str | None, str | None]]]:
+    return [
+        [(ws_url(m.base, m.slug), m.sessionid, m.base) for m in members[:per_board]]
+        for members in boards
+    ]
+
+
+def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[str, Any]:
+    """Run one load scenario against one target; every figure of it, as a dict."""
+    rng = random.Random(seed)
+    period = 1 / load.rate
+    clients: list[dict[str, Any]] = []
+    edits = 0
+    expected_total = 0
+    for board_number, sockets in enumerate(target.sockets):
+        phases = [rng.uniform(0, period) for _ in sockets]
+        own = [sends_in_window(p, period, timing.warmup, timing.measure) for p in phases]
+        board_edits = sum(own)
+        edits += board_edits
+        for number, (url, sessionid, origin) in enumerate(sockets):
+            expected = board_edits - own[number]
+            expected_total += expected
+            clients.append({
+                "cid": f"b{board_number}m{number}", "url": url, "sessionid": sessionid,
+                "origin": origin, "board": str(board_number), "phase": phases[number],
+                "period": period, "expected": expected, "own": own[number],
+                "kind": "event" if number % 2 == 0 else "pain",
+            })  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{load.key}-{target.name}-"))
+    workers: list[Worker] = []
+    offsets = target.setting.log_offsets() if target.setting else []
+    try:
+        for number in range(timing.workers):
+            spec = {
+                "target": "floor" if target.name == "floor" else "p2pboard",
+                "warmup": timing.warmup, "measure": timing.measure, "drain": timing.drain,
+                "clients": clients[number :: timing.workers],
+            }  # fmt: skip
+            workers.append(Worker(spec, folder, number))
+        set_up_started = time.monotonic()
+        for worker in workers:
+            worker.expect("ready", timeout=300)
+        set_up_s = time.monotonic() - set_up_started
+        settle_s = wait_idle(target.groups, timeout=60)
+        generator = Group("generator", [w.pid for w in workers])
+        per_worker = [Group(f"worker{n}", [w.pid]) for n, w in enumerate(workers)]
+        groups = [*target.groups, generator, *per_worker]
+
+        t0 = time.monotonic_ns() + 300_000_000
+        for worker in workers:
+            worker.start(t0)
+        _sleep_until(t0 + int(timing.warmup * 1e9))
+        before = sample(groups)
+        _sleep_until(t0 + int((timing.warmup + timing.measure) * 1e9))
+        after = sample(groups)
+        for worker in workers:
+            worker.expect("done", timeout=timing.drain + 120)
+        results = [worker.results() for worker in workers]
+    finally:
+        for worker in workers:
+            worker.stop()
+
+    arrays = {
+        name: np.concatenate([data[name] for data, _ in results])
+        for name in ("peer_sched", "peer_lat", "self_sched", "self_lat")
+    }
+    stats = [s for _, s in results]
+    window_start = t0 + int(timing.warmup * 1e9)
+    spent = usage(before, after)
+    received = sum(s["received"] for s in stats)
+    assert expected_total == sum(s["expected"] for s in stats)
+    frames: Counter[str] = Counter()
+    frame_bytes: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for s in stats:
+        frames.update(s["frames"])
+        frame_bytes.update(s["frame_bytes"])
+        errors.update(s["errors"])
+        closed.update(s["closed"])
+    half = window_start + int(timing.measure / 2 * 1e9)
+    sched, lat = arrays["peer_sched"], arrays["peer_lat"]
+    out: dict[str, Any] = {
+        "participants": load.boards * load.per_board,
+        "boards": load.boards,
+        "rate_per_participant": load.rate,
+        "edits_in_window": edits,
+        "expected": expected_total,
+        "received": received,
+        "reach": received / expected_total if expected_total else None,
+        "latency_ms": report.latency_summary(lat),
+        "self_latency_ms": report.latency_summary(arrays["self_lat"]),
+        "own_confirmed": sum(s["own_confirmed"] for s in stats),
+        "own_expected": sum(s["own_expected"] for s in stats),
+        "first_half_p99_ms": report.percentile_ms(lat[sched < half], 99),
+        "second_half_p99_ms": report.percentile_ms(lat[sched >= half], 99),
+        "usage": {name: spent[name] for name in spent if not name.startswith("worker")},
+        "generator_cpu_pct_per_process": [spent[g.name]["cpu_pct"] for g in per_worker],
+        "errors": dict(errors),
+        "error_examples": [e for s in stats for e in s["error_examples"]][:5],
+        "sockets_closed": dict(closed),
+        "send_failures": sum(s["send_failures"] for s in stats),
+        "frames": dict(frames),
+        "mean_patch_bytes": round(frame_bytes["patch"] / frames["patch"]) if frames["patch"] else 0,
+        "set_up_s": round(set_up_s, 2),
+        "settle_s": round(settle_s, 2),
+        "drained_after_s": max(s["drained_after_s"] for s in stats),
+        "series": report.series(sched, lat, window_start, timing.measure),
+    }
+    if target.setting is not None:
+        out["log"] = target.setting.log_findings(offsets)
+    return out
+
+
+def _sleep_until(deadline_ns: int) -> None:
+    delay = (deadline_ns - time.monotonic_ns()) / 1e9
+    if delay > 0:
+        time.sleep(delay)
+
+
+# ----- (e) catch-up -----
+
+
+async def _confirmations(ws: Any, pending: dict[str, asyncio.Future[str]]) -> None:
+    async for frame in ws:
+        if not frame.startswith('{"type":"patch"') and '"type":"error"' not in frame:
+            continue
+        message = json.loads(frame)
+        future = pending.pop(message.get("op") or "", None)
+        if future is None or future.done():
+            continue
+        if message["type"] == "error":
+            future.set_exception(RuntimeError(frame[:300]))
+        else:
+            future.set_result(message["stickies"][0]["id"])
+
+
+async def _catch_up(
+    members: list[Member], seeded: list[str], *, offline: float, operations: int, runs: int
+) -> dict[str, Any]:
+    rng = random.Random(5)
+    absent, makers = members[0], members[1:]
+    url = ws_url(absent.base, absent.slug)
+    ws = await open_socket(url, sessionid=absent.sessionid, origin=absent.base)
+    welcome = json.loads(await ws.recv())
+    while welcome.get("type") != "welcome":
+        welcome = json.loads(await ws.recv())
+    since = int(welcome["seq"])
+    await ws.close()
+    went_offline = time.monotonic()
+
+    # Other participants change the board meanwhile: half adds, half edits of stickies already
+    # there or just added, spread evenly over the offline time.
+    sockets = [
+        await open_socket(ws_url(m.base, m.slug), sessionid=m.sessionid, origin=m.base)
+        for m in makers
+    ]
+    pending: dict[str, asyncio.Future[str]] = {}
+    readers = [asyncio.create_task(_confirmations(s, pending)) for s in sockets]
+    stickies = list(seeded)
+    confirmations = []
+    loop = asyncio.get_running_loop()
+    started = time.monotonic()
+    for number in range(operations):
+        await asyncio.sleep(max(0.0, started + number * offline / operations - time.monotonic()))
+        socket = sockets[number % len(sockets)]
+        op = f"catchup-{number}"
+        if number % 2 == 0 or not stickies:
+            command = {"type": "add", "op": op, "kind": ("pain", "event", "question")[number % 3],
+                       "text": f"Added while you were away ({number})", "place": {"parked": True}}  # fmt: skip
+        else:
+            command = {"type": "update", "op": op, "sticky": rng.choice(stickies),
+                       "text": f"Edited while you were away ({number})"}  # fmt: skip
+        future: asyncio.Future[str] = loop.create_future()
+        pending[op] = future
+        if command["type"] == "add":
+            future.add_done_callback(lambda f: f.exception() or stickies.append(f.result()))
+        confirmations.append(future)
+        await socket.send(json.dumps(command))
+    await asyncio.wait_for(asyncio.gather(*confirmations), 120)
+    for task in readers:
+        task.cancel()
+    for socket in sockets:
+        await socket.close()
+    await asyncio.sleep(max(0.0, went_offline + offline - time.monotonic()))
+    offline_s = time.monotonic() - went_offline
+
+    measured = []
+    for _ in range(runs):
+        await asyncio.sleep(0.5)
+        begin = time.perf_counter()
+        ws = await open_socket(url, sessionid=absent.sessionid, origin=absent.base)
+        while True:
+            message = json.loads(await ws.recv())
+            if message.get("type") == "welcome":
+                break
+        synced = time.perf_counter()
+        await ws.send(json.dumps({"type": "sync", "since": since}))
+        while True:
+            frame = await ws.recv()
+            assert isinstance(frame, str)
+            if frame.startswith(('{"type":"catchup"', '{"type":"snapshot"')):
+                answer = json.loads(frame)
+                break
+        done = time.perf_counter()
+        await ws.close()
+        measured.append({
+            "reconnect_to_caught_up_ms": round((done - begin) * 1000, 1),
+            "sync_to_caught_up_ms": round((done - synced) * 1000, 1),
+            "answer": answer["type"],
+            "bytes": len(frame),
+            "stickies": len(answer.get("stickies", [])),
+            "missed": int(answer["seq"]) - since,
+        })  # fmt: skip
+    return {
+        "median_ms": statistics.median(m["reconnect_to_caught_up_ms"] for m in measured),
+        "median_sync_ms": statistics.median(m["sync_to_caught_up_ms"] for m in measured),
+        "offline_s": round(offline_s, 1),
+        "operations": operations,
+        "message_bytes": measured[0]["bytes"],
+        "runs": measured,
+    }
+
+
+def run_catch_up(members: list[Member], seeded: list[str], setting: Setting, *,
+                 offline: float, runs: int) -> dict[str, Any]:  # fmt: skip
+    offsets = setting.log_offsets()
+    out = asyncio.run(_catch_up(members, seeded, offline=offline, operations=500, runs=runs))
+    wait_idle(setting.groups(), timeout=30)
+    out["log"] = setting.log_findings(offsets)
+    return out
+
+
+# ----- (g) memory per idle connection -----
+
+
+async def _drain(ws: Any) -> None:
+    async for _ in ws:
+        pass
+
+
+async def _open_idle(members: list[Member]) -> tuple[list[Any], list[asyncio.Task[None]]]:
+    gate = asyncio.Semaphore(32)
+
+    async def one(member: Member) -> Any:
+        async with gate:
+            ws = await open_socket(
+                ws_url(member.base, member.slug), sessionid=member.sessionid, origin=member.base
+            )
+            while json.loads(await ws.recv()).get("type") != "welcome":
+                pass
+            return ws
+
+    sockets = list(await asyncio.gather(*(one(m) for m in members)))
+    return sockets, [asyncio.create_task(_drain(ws)) for ws in sockets]
+
+
+async def _close(sockets: list[Any], readers: list[asyncio.Task[None]]) -> None:
+    await asyncio.gather(*(ws.close() for ws in sockets))
+    for task in readers:
+        task.cancel()
+
+
+def run_idle_memory(members: list[Member], setting: Setting) -> dict[str, Any]:
+    """Open idle participant sockets to the server processes and see how their memory grows.
+    A few sockets are opened and closed first, so first-use allocations are not counted."""
+    offsets = setting.log_offsets()
+    apps = setting.apps
+
+    async def go() -> dict[str, Any]:
+        sockets, readers = await _open_idle(members[:10])
+        await _close(sockets, readers)
+        await asyncio.to_thread(wait_idle, setting.groups(), timeout=30)
+        await asyncio.sleep(1)
+        before = [Group("app", [app.pid()]).rss_kib() for app in apps]
+        started = time.monotonic()
+        sockets, readers = await _open_idle(members)
+        opened_s = time.monotonic() - started
+        await asyncio.to_thread(wait_idle, setting.groups(), timeout=60)
+        await asyncio.sleep(2)
+        after = [Group("app", [app.pid()]).rss_kib() for app in apps]
+        await _close(sockets, readers)
+        return {"before_kib": before, "after_kib": after, "open_s": round(opened_s, 2)}
+
+    found = asyncio.run(go())
+    wait_idle(setting.groups(), timeout=60)
+    grown = sum(found["after_kib"]) - sum(found["before_kib"])
+    return {
+        "connections": len(members),
+        "processes": len(apps),
+        "kib_per_connection": round(grown / len(members), 1),
+        "rss_before_mib": [round(k / 1024, 1) for k in found["before_kib"]],
+        "rss_after_mib": [round(k / 1024, 1) for k in found["after_kib"]],
+        "open_s": found["open_s"],
+        "log": setting.log_findings(offsets),
+    }
+
+
+# ----- (d) a big board in the browser -----
+
+
+def run_browser(member: Member, count: int, loads: int, setting: Setting) -> dict[str, Any]:
+    offsets = setting.log_offsets()
+    result = subprocess.run(
+        [PYTHON, "-m", "benchmarks.browser", "--base", member.base, "--slug", member.slug,
+         "--sessionid", member.sessionid, "--count", str(count), "--loads", str(loads)],
+        cwd=ROOT, capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"browser run failed:\n{result.stderr.decode()[-3000:]}")
+    out: dict[str, Any] = json.loads(result.stdout)
+    out["stickies"] = count
+    out["log"] = setting.log_findings(offsets)
+    return out

@@ -1,0 +1,130 @@
+"""Seeding for the benchmark: workshops, and boards already full of stickies, written through
+the ORM with the same settings (DATABASE_URL, data folder) as the servers under test.
+
+Run as `python -m benchmarks.seed` with a JSON plan on stdin:
+    {"boards": [{"key": "a", "stickies": 0}, {"key": "d", "stickies": 2000}, ...]}
+It prints, as JSON, each board's slug, participant link token, id, seq and sticky ids.
+Workshops come from `services.workshop_create`; stickies are bulk-created (2,000 through
+`services.sticky_add` would take ~10 s) with ranks from `fractional_indexing`, as a map in
+progress looks: events on the timeline with notes in their lanes, and some parked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+TEXTS = (
+    "Developer opens a pull request",
+    "CI runs the unit tests",
+    "Reviewer approves the change",
+    "Release manager tags the build",
+    "Security scan of the container image",
+    "Change advisory board meets on Thursdays",
+    "Waiting for a test environment",
+    "Who owns the deployment scripts?",
+    "Ops team deploys to production",
+    "Smoke tests after the deployment",
+    "Flaky end-to-end tests block the merge",
+    "Jenkins",
+    "Product owner",
+    "Is the database migration reversible?",
+)
+
+
+def layout(total: int) -> dict[str, int]:
+    """How many stickies of each place a board of `total` stickies gets."""
+    events = max(1, total // 10)
+    parked_events = total // 20
+    parked_notes = total // 10
+    return {
+        "events": min(events, total),
+        "parked_events": parked_events,
+        "parked_notes": parked_notes,
+        "lane_notes": max(0, total - events - parked_events - parked_notes),
+    }
+
+
+def fill(workshop: Any, owner: Any, total: int) -> list[str]:
+    from fractional_indexing import generate_n_keys_between
+
+    from workshops import services
+    from workshops.kinds import LANE_KINDS, Kind
+    from workshops.models import Sticky, Workshop
+
+    if total == 0:
+        return []
+    author = services.facilitator_participant(workshop=workshop, user=owner)
+    counts = layout(total)
+    stickies: list[Sticky] = []
+
+    def make(kind: str, parked: bool, event: Sticky | None, rank: str, number: int) -> Sticky:
+        sticky = Sticky(
+            workshop=workshop,
+            kind=kind,
+            text=f"{TEXTS[number % len(TEXTS)]} ({number})",
+            parked=parked,
+            event=event,
+            rank=rank,
+            created_by=author,
+            version=1,
+        )
+        stickies.append(sticky)
+        return sticky
+
+    number = 0
+    events = []
+    for rank in generate_n_keys_between(None, None, counts["events"]):
+        events.append(make(Kind.EVENT, False, None, rank, number))
+        number += 1
+    for rank in generate_n_keys_between(None, None, counts["parked_events"]):
+        make(Kind.EVENT, True, None, rank, number)
+        number += 1
+    for rank in generate_n_keys_between(None, None, counts["parked_notes"]):
+        make(LANE_KINDS[number % len(LANE_KINDS)], True, None, rank, number)
+        number += 1
+    # Lane notes: spread over the events and the lane kinds, ranked within each lane.
+    lanes: dict[tuple[int, str], int] = {}
+    for index in range(counts["lane_notes"]):
+        key = (index % len(events), LANE_KINDS[(index // len(events)) % len(LANE_KINDS)])
+        lanes[key] = lanes.get(key, 0) + 1
+    for (event_index, kind), count in lanes.items():
+        for rank in generate_n_keys_between(None, None, count):
+            make(kind, False, events[event_index], rank, number)
+            number += 1
+    Sticky.objects.bulk_create(stickies, batch_size=500)
+    Workshop.objects.filter(pk=workshop.pk).update(seq=len(stickies))
+    return [str(sticky.pk) for sticky in stickies]
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "p2pboard.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from workshops import services
+    from workshops.models import Workshop
+
+    plan = json.load(sys.stdin)
+    owner, _ = User.objects.get_or_create(username="bench-facilitator")
+    out: dict[str, Any] = {}
+    for board in plan["boards"]:
+        workshop = services.workshop_create(owner=owner, title=f"Benchmark board {board['key']}")
+        ids = fill(workshop, owner, int(board.get("stickies", 0)))
+        workshop = Workshop.objects.get(pk=workshop.pk)
+        out[board["key"]] = {
+            "slug": workshop.slug,
+            "token": workshop.participant_token,
+            "id": workshop.pk,
+            "seq": workshop.seq,
+            "sticky_ids": ids,
+        }
+    json.dump({"boards": out}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
