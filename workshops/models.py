@@ -168,6 +168,13 @@ class Sticky(models.Model):
     def info(self) -> KindInfo:
         return KINDS[self.kind]
 
+    @property
+    def html(self) -> str:
+        """This sticky drawn by `board.html#sticky`, rendered once per version."""
+        from workshops.rendering import sticky_html
+
+        return sticky_html(self)
+
 
 class Operation(models.Model):
     """One committed change to a board: the board's history, and what a reconnecting client

@@ -430,7 +430,7 @@ def patches(stickies: Iterable[Sticky]) -> list[dict[str, Any]]:
             "deleted": sticky.deleted_at is not None,
         }
         if not state["deleted"]:
-            state["html"] = render_to_string("workshops/board.html#sticky", {"sticky": sticky})
+            state["html"] = sticky.html
         out.append(state)
     return out
 
