@@ -1,5 +1,6 @@
 """The board's websocket: who is this, parse what they send, call a service, pass on broadcasts."""
 
+import asyncio
 import time
 from typing import Any
 from uuid import UUID, uuid4
@@ -44,6 +45,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     me: access.Access | None = None
     connection_id: UUID | None = None
     editing: UUID | None = None
+    writer: "asyncio.Task[None] | None" = None
 
     async def connect(self) -> None:
         self.socket_id = uuid4().hex
@@ -60,6 +62,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.refuse("forbidden", str(refusal), protocol.CLOSE_FORBIDDEN)
             return
         self.rate = RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst)
+        self.outgoing: asyncio.Queue[str] = asyncio.Queue()
+        self.writer = asyncio.create_task(self.write())
         workshop = self.me.workshop
         await fanout.hub.join(workshop.pk, self)
         participant = self.me.participant
@@ -76,6 +80,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.connection_id = connection.pk
 
     async def disconnect(self, code: int) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
         if self.me is None:
             return
         if self.editing is not None:
@@ -163,8 +169,20 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     # ----- from the fan-out (fanout.Socket) -----
 
-    async def deliver(self, frame: str) -> None:
-        await self.send(text_data=frame)
+    def deliver(self, frame: str) -> None:
+        if self.outgoing.qsize() < LIMITS.socket_backlog:
+            self.outgoing.put_nowait(frame)
+        elif self.writer is not None and not self.writer.done():
+            # Too far behind to catch up frame by frame: close; the browser reconnects and
+            # catches up from the log in one message.
+            self.writer.cancel()
+            self.writer = asyncio.create_task(self.close(code=protocol.CLOSE_TOO_SLOW))
+
+    async def write(self) -> None:
+        """Send queued frames in order; each socket has its own writer, so one slow reader
+        delays nobody else."""
+        while True:
+            await self.send(text_data=await self.outgoing.get())
 
     async def control(self, message: dict[str, Any]) -> None:
         if self.me is None or not message.get("revoke"):

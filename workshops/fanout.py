@@ -12,7 +12,7 @@ This replaces Channels' group_send, which gives every socket its own channel-lay
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import redis
@@ -25,7 +25,8 @@ CONTROL = "!"  # a frame starting with this is for the server's sockets, not for
 
 
 class Socket(Protocol):
-    async def deliver(self, frame: str) -> None: ...
+    def deliver(self, frame: str) -> None:
+        """Queue a frame for this socket; never waits (a slow reader must not hold up others)."""
 
     async def control(self, message: dict[str, Any]) -> None: ...
 
@@ -92,18 +93,16 @@ class Hub:
     # ----- delivering to this process's sockets -----
 
     async def _deliver(self, board_id: int, frame: str) -> None:
-        if frame.startswith(CONTROL):
-            message = json.loads(frame[len(CONTROL) :])
-            await self._each(board_id, lambda socket: socket.control(message))
-        else:
-            await self._each(board_id, lambda socket: socket.deliver(frame))
-
-    async def _each(self, board_id: int, send: Callable[[Socket], Awaitable[None]]) -> None:
+        if not frame.startswith(CONTROL):
+            for socket in list(self.boards.get(board_id, ())):
+                socket.deliver(frame)
+            return
+        message = json.loads(frame[len(CONTROL) :])
         for socket in list(self.boards.get(board_id, ())):
             try:
-                await send(socket)
-            except Exception:  # one broken socket must not keep a board from the others
-                log.exception("Could not deliver to a socket of board %s", board_id)
+                await socket.control(message)
+            except Exception as problem:  # a socket closing meanwhile must not stop the others
+                log.info("Control message not delivered on board %s: %r", board_id, problem)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)

@@ -14,6 +14,9 @@ class Limits:
     frame_bytes: int = 16 * 1024
     frames_per_second: float = 20.0
     frame_burst: int = 40
+    # Frames waiting for a socket that reads too slowly before it is closed (it catches up
+    # after reconnecting).
+    socket_backlog: int = 2000
     # A client that missed more operations than this gets the whole board instead.
     catch_up_operations: int = 1000
     # A connection not heard from for this long no longer counts as present.

@@ -19,6 +19,7 @@ from workshops.models import Workshop
 CLOSE_FORBIDDEN = 4403  # not (or no longer) allowed on this board: do not reconnect
 CLOSE_NOT_FOUND = 4404  # no such workshop: do not reconnect
 CLOSE_ABUSIVE = 4429  # too many bad or too many frames: reconnecting later is allowed
+CLOSE_TOO_SLOW = 4408  # fell too far behind reading: reconnect and catch up
 
 
 class ProtocolError(Exception):
