@@ -89,6 +89,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "me": me,
         "present_people": people,
         "observers": observers,
+        "board_html": services.render_board(workshop),
         **services.board_context(workshop),
     }
     if me.is_facilitator:

@@ -5,6 +5,7 @@ the order of its sequence number; each is logged as an Operation (history, catch
 record that a client's command id was applied), committed, and only then broadcast.
 """
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -439,7 +440,6 @@ def board_context(workshop: Workshop) -> dict[str, Any]:
     """What the board's templates need, on the page and in a fresh render alike."""
     return {
         "workshop": workshop,
-        "board": board_of(workshop),
         "kinds": KINDS.values(),
         "lane_kinds": [KINDS[kind] for kind in LANE_KINDS],
         "lane_names": {kind: KINDS[kind].lane for kind in LANE_KINDS},
@@ -448,7 +448,26 @@ def board_context(workshop: Workshop) -> dict[str, Any]:
 
 
 def render_board(workshop: Workshop) -> str:
-    return render_to_string("workshops/board.html#board-content", board_context(workshop))
+    """The whole board as the page shows it. A board that has not changed since it was last
+    drawn (the same sequence number, the same authors) is not drawn again: people joining a
+    workshop together get the same render."""
+    authors = tuple(
+        Participant.objects.filter(workshop=workshop).values_list("pk", "name", "colour")
+    )
+    key = (workshop.pk, workshop.seq, workshop.first_event, workshop.last_event, hash(authors))
+    html = _boards.get(key)
+    if html is None:
+        context = board_context(workshop) | {"board": board_of(workshop)}
+        html = render_to_string("workshops/board.html#board-content", context)
+        with _boards_lock:
+            if len(_boards) >= 32:
+                _boards.clear()
+            _boards[key] = html
+    return html
+
+
+_boards: dict[tuple[object, ...], str] = {}
+_boards_lock = threading.Lock()
 
 
 def catch_up(*, workshop: Workshop, since: int) -> dict[str, Any]:
