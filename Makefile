@@ -8,11 +8,12 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help python-check run test lint clean
+.PHONY: help python-check run test lint bench bench-quick clean
 
 help:
 	@echo "make run    serve p2pboard at http://127.0.0.1:$(PORT) (SQLite, no servers needed)"
 	@echo "make test   lint, type-check and run every test (installs and starts what it needs)"
+	@echo "make bench  the benchmark, ~8 min (make bench-quick: under 2 min; see benchmarks/README.md)"
 	@echo "make clean  remove the virtual environment and the tools (keeps ./data)"
 
 python-check:
@@ -39,6 +40,16 @@ run: .venv/.app
 
 test: .venv/.dev
 	scripts/test
+
+# Not part of `make test`: loads the machine for minutes. Installs PostgreSQL, Redis and
+# Chromium like `make test`. ARGS go to benchmarks/run.py, e.g. ARGS="--only a,b".
+bench: .venv/.dev
+	scripts/system-packages
+	.venv/bin/python -m benchmarks.run $(ARGS)
+
+bench-quick: .venv/.dev
+	scripts/system-packages
+	.venv/bin/python -m benchmarks.run --quick $(ARGS)
 
 lint: .venv/.dev
 	.venv/bin/ruff check .
