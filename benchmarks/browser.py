@@ -82,8 +82,9 @@ def measure(base: str, slug: str, sessionid: str, count: int, loads: int) -> dic
                     }"""
                 )
                 timing["wall_from_goto"] = wall
-                runs.append({k: round(v, 1) if isinstance(v, float) else v
-                             for k, v in timing.items()})  # fmt: skip
+                runs.append(
+                    {k: round(v, 1) if isinstance(v, float) else v for k, v in timing.items()}
+                )
                 page.close()
         finally:
             browser.close()

@@ -6,7 +6,7 @@ JSON and answered with a frame shaped like a p2pboard `patch` (type, seq, op, by
 state with `--payload` characters of html), broadcast to every client of that board, the
 sender included, with `websockets.broadcast` (one serialisation, one write per socket).
 
-    python -m benchmarks.floor --port 8765 --payload 900
+    python -m benchmarks.floor --port 8765 --payload 540
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ def patch(board: str, command: dict[str, Any], payload: str) -> str:
         "deleted": False,
         "html": payload.replace("TEXT", str(command.get("text", ""))),
     }
-    message = {"type": "patch", "seq": SEQ[board], "op": command.get("op"), "by": None,
-               "stickies": [sticky]}  # fmt: skip
+    message = {
+        "type": "patch",
+        "seq": SEQ[board],
+        "op": command.get("op"),
+        "by": None,
+        "stickies": [sticky],
+    }
     return json.dumps(message, separators=(",", ":"))
 
 
@@ -65,17 +70,18 @@ async def main(port: int, payload_size: int) -> None:
         finally:
             members.discard(socket)
 
-    stop = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, None)
-    async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**20,
-                     ping_interval=None):  # fmt: skip
-        await stop
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    async with serve(
+        handler, "127.0.0.1", port, compression=None, max_size=2**20, ping_interval=None
+    ):
+        await stop.wait()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--payload", type=int, default=900, help="characters of sticky html")
+    parser.add_argument("--payload", type=int, default=540, help="characters of sticky html")
     args = parser.parse_args()
     asyncio.run(main(args.port, args.payload))

@@ -33,6 +33,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,7 @@ from websockets.typing import Origin
 from benchmarks.servers import PYTHON, ROOT
 
 PATCH_PREFIX = '{"type":"patch"'
+PRESENCE_PREFIX = '{"type":"presence"'
 MAX_FRAME = 64 * 2**20  # snapshots of big boards and presence lists of 200 people are large
 
 # ----- joining over HTTP -----
@@ -73,47 +75,86 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def join(base: str, token: str, slug: str, name: str) -> Member:
-    """Join a board by its participant link, as a browser does."""
-    parts = urlsplit(base)
-    path = f"/j/{token}/"
-    for attempt in range(3):
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
-        try:
+class Joiner:
+    """One browser joining people by link: it loads a join page once per server (for the
+    csrftoken cookie and the form's token), then posts a name for each person, without a
+    session cookie, so each post makes a new participant with a new session. Joins are
+    setup, not measured; skipping a page load per person halves the time they take."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, tuple[str, str]] = {}  # base -> (csrftoken cookie, form token)
+        self.connections: dict[str, http.client.HTTPConnection] = {}  # kept alive
+
+    def _connection(self, base: str) -> http.client.HTTPConnection:
+        if base not in self.connections:
+            parts = urlsplit(base)
+            self.connections[base] = http.client.HTTPConnection(
+                parts.hostname or "", parts.port, timeout=60
+            )
+        return self.connections[base]
+
+    def _form(self, base: str, path: str) -> tuple[str, str]:
+        if base not in self.forms:
+            connection = self._connection(base)
             connection.request("GET", path)
             page = connection.getresponse()
-            body = page.read().decode()
-            found = _FORM_TOKEN.search(body)
+            found = _FORM_TOKEN.search(page.read().decode())
             csrf = _cookies(page).get("csrftoken")
             if page.status != 200 or found is None or csrf is None:
                 raise RuntimeError(f"join page: HTTP {page.status}")
-            form = urlencode({"csrfmiddlewaretoken": found.group(1), "name": name})
-            connection.request(
-                "POST", path, body=form,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={csrf}",
-                    "Origin": base,
-                    "Referer": base + path,
-                },
-            )  # fmt: skip
-            answer = connection.getresponse()
-            answer.read()
-            session = _cookies(answer).get("sessionid")
-            if answer.status != 302 or not session:
-                raise RuntimeError(f"joining: HTTP {answer.status}")
-            return Member(base=base, slug=slug, sessionid=session)
-        except (OSError, RuntimeError, http.client.HTTPException):
-            if attempt == 2:
-                raise
-            time.sleep(0.2 * (attempt + 1))
-        finally:
+            self.forms[base] = (csrf, found.group(1))
+        return self.forms[base]
+
+    def join(self, base: str, token: str, slug: str, name: str) -> Member:
+        path = f"/j/{token}/"
+        for attempt in range(3):
+            try:
+                csrf, form_token = self._form(base, path)
+                connection = self._connection(base)
+                form = urlencode({"csrfmiddlewaretoken": form_token, "name": name})
+                connection.request(
+                    "POST",
+                    path,
+                    body=form,
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Cookie": f"csrftoken={csrf}",
+                        "Origin": base,
+                        "Referer": base + path,
+                    },
+                )
+                answer = connection.getresponse()
+                answer.read()
+                session = _cookies(answer).get("sessionid")
+                if answer.status != 302 or not session:
+                    raise RuntimeError(f"joining: HTTP {answer.status}")
+                return Member(base=base, slug=slug, sessionid=session)
+            except (OSError, RuntimeError, http.client.HTTPException):
+                self.forms.pop(base, None)
+                broken = self.connections.pop(base, None)
+                if broken is not None:
+                    broken.close()
+                if attempt == 2:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        for connection in self.connections.values():
             connection.close()
-    raise AssertionError("unreachable")
+
+
+def join(base: str, token: str, slug: str, name: str) -> Member:
+    """Join one person to a board by its participant link, as a browser does."""
+    joiner = Joiner()
+    try:
+        return joiner.join(base, token, slug, name)
+    finally:
+        joiner.close()
 
 
 def join_many(
-    bases: list[str], boards: list[tuple[str, str, int]], *, threads: int = 8
+    bases: list[str], boards: list[tuple[str, str, int]], *, threads: int = 4
 ) -> dict[str, list[Member]]:
     """Join `count` participants to each (slug, token, count) board, spreading the joins
     round-robin over the server processes. Returns the members of each board, in order."""
@@ -122,8 +163,22 @@ def join_many(
         for index, (slug, token, count) in enumerate(boards)
         for number in range(count)
     ]
-    with ThreadPoolExecutor(threads) as pool:
-        members = list(pool.map(lambda job: join(*job), jobs))
+    local = threading.local()
+    joiners: list[Joiner] = []
+
+    def one(job: tuple[str, str, str, str]) -> Member:
+        if not hasattr(local, "joiner"):
+            local.joiner = Joiner()
+            joiners.append(local.joiner)
+        joiner: Joiner = local.joiner
+        return joiner.join(*job)
+
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            members = list(pool.map(one, jobs))
+    finally:
+        for joiner in joiners:
+            joiner.close()
     out: dict[str, list[Member]] = {slug: [] for slug, _, _ in boards}
     for member in members:
         out[member.slug].append(member)
@@ -230,12 +285,18 @@ async def read(client: Client, recorder: Recorder) -> None:
                 elif op == f"{client.cid}-add" and client.added and not client.added.done():
                     client.added.set_result(json.loads(frame)["stickies"][0]["id"])
                 continue
+            if frame.startswith(PRESENCE_PREFIX):  # large (everyone present, rendered): skip
+                recorder.frames["presence"] += 1
+                recorder.frame_bytes["presence"] += len(frame)
+                continue
             message = json.loads(frame)
             kind = str(message.get("type"))
             recorder.frames[kind] += 1
             recorder.frame_bytes[kind] += len(frame)
             if kind == "welcome" and client.welcome and not client.welcome.done():
                 client.welcome.set_result(message)
+            elif kind == "ack" and client.added and not client.added.done():
+                client.added.set_exception(RuntimeError(f"add already applied: {frame[:300]}"))
             elif kind == "error":
                 recorder.errors[str(message.get("code"))] += 1
                 if len(recorder.error_examples) < 5:
@@ -249,23 +310,31 @@ async def read(client: Client, recorder: Recorder) -> None:
         client.closed = str(client.ws.close_code)
 
 
-async def set_up(client: Client, recorder: Recorder, gate: asyncio.Semaphore, p2pboard: bool,
-                 readers: list[asyncio.Task[None]]) -> None:  # fmt: skip
-    loop = asyncio.get_running_loop()
+async def connect_one(
+    client: Client, recorder: Recorder, gate: asyncio.Semaphore, p2pboard: bool
+) -> asyncio.Task[None]:
     async with gate:
         client.ws = await open_socket(client.url, sessionid=client.sessionid, origin=client.origin)
-        client.welcome = loop.create_future()
-        readers.append(asyncio.create_task(read(client, recorder)))
+        client.welcome = asyncio.get_running_loop().create_future()
+        reader = asyncio.create_task(read(client, recorder))
         if p2pboard:
-            await asyncio.wait_for(client.welcome, 60)
-    if not p2pboard:
-        return
-    client.added = loop.create_future()
-    place = {"parked": client.kind != "event"}
-    add = {"type": "add", "op": f"{client.cid}-add", "kind": client.kind,
-           "text": f"Sticky of {client.cid}", "place": place}  # fmt: skip
+            await asyncio.wait_for(client.welcome, 300)
+    return reader
+
+
+async def add_own_sticky(client: Client) -> None:
+    """The participant's sticky, which it will keep editing: an event or a parked note."""
+    assert client.ws is not None
+    client.added = asyncio.get_running_loop().create_future()
+    add = {
+        "type": "add",
+        "op": f"{client.cid}-add",
+        "kind": client.kind,
+        "text": f"Sticky of {client.cid}",
+        "place": {"parked": client.kind != "event"},
+    }
     await client.ws.send(json.dumps(add))
-    client.sticky = await asyncio.wait_for(client.added, 120)
+    client.sticky = await asyncio.wait_for(client.added, 300)
 
 
 async def send_on_schedule(client: Client, start: int, end: int, p2pboard: bool) -> None:
@@ -290,6 +359,21 @@ async def send_on_schedule(client: Client, start: int, end: int, p2pboard: bool)
         k += 1
 
 
+async def report_progress(clients: list[Client], started: float) -> None:
+    """Say on stderr (the worker's log) how setting up goes, every 10 s."""
+    while True:
+        await asyncio.sleep(10)
+        connected = sum(c.ws is not None for c in clients)
+        welcomed = sum(bool(c.welcome and c.welcome.done()) for c in clients)
+        added = sum(c.sticky is not None for c in clients)
+        print(
+            f"{time.monotonic() - started:.0f} s: {connected} connected, {welcomed} welcomed, "
+            f"{added} added of {len(clients)}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 async def work(spec: dict[str, Any], out: Path) -> None:
     p2pboard = spec["target"] == "p2pboard"
     clients = [
@@ -304,16 +388,24 @@ async def work(spec: dict[str, Any], out: Path) -> None:
             expected=c["expected"],
             own=c["own"],
             kind=c["kind"],
-        )  # fmt: skip
+        )
         for c in spec["clients"]
     ]
     recorder = Recorder()
-    readers: list[asyncio.Task[None]] = []
     gate = asyncio.Semaphore(32)
     loop = asyncio.get_running_loop()
     set_up_started = time.monotonic()
-    await asyncio.gather(*(set_up(c, recorder, gate, p2pboard, readers) for c in clients))
-    print(f"ready {len(clients)} {time.monotonic() - set_up_started:.2f}", flush=True)
+    progress = asyncio.create_task(report_progress(clients, set_up_started))
+    readers = list(
+        await asyncio.gather(*(connect_one(c, recorder, gate, p2pboard) for c in clients))
+    )
+    connected_s = time.monotonic() - set_up_started
+    if p2pboard:
+        await asyncio.gather(*(add_own_sticky(c) for c in clients))
+    progress.cancel()
+    added = f", added in {time.monotonic() - set_up_started - connected_s:.2f} s"
+    print(f"ready {len(clients)} connected in {connected_s:.2f} s{added if p2pboard else ''}",
+          flush=True)  # fmt: skip
 
     line = await loop.run_in_executor(None, sys.stdin.readline)
     t0 = int(line.split()[1])
@@ -330,9 +422,7 @@ async def work(spec: dict[str, Any], out: Path) -> None:
         await asyncio.sleep(0.05)
     drained_after = (time.monotonic_ns() - end) / 1e9
 
-    for c in clients:
-        if c.ws is not None:
-            await c.ws.close()
+    await asyncio.gather(*(c.ws.close() for c in clients if c.ws is not None))
     for task in readers:
         task.cancel()
 
@@ -377,9 +467,13 @@ class Worker:
         self.log = (folder / f"worker-{number}.log").open("wb")
         self.process = subprocess.Popen(
             [PYTHON, "-m", "benchmarks.loadgen", str(self.spec_path), str(self.out)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            start_new_session=True, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            start_new_session=True,
+            text=True,
+        )
         self.set_up_s = 0.0
 
     @property
@@ -403,7 +497,8 @@ class Worker:
         if not line.startswith(word):
             self.log.flush()
             tail = Path(self.log.name).read_text()[-2000:]
-            raise RuntimeError(f"worker said {line!r} instead of {word!r}:\n{tail}")
+            last = tail.strip().splitlines()[-1] if tail.strip() else "no output"
+            raise RuntimeError(f"worker said {line!r}, not {word!r}: {last}\n{tail}")
         return line
 
     def start(self, t0: int) -> None:

@@ -10,14 +10,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import random
+import re
+import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,19 @@ import numpy as np
 
 from benchmarks import report
 from benchmarks.loadgen import Member, Worker, open_socket, sends_in_window, ws_url
-from benchmarks.servers import PYTHON, ROOT, Group, Setting, sample, usage, wait_idle
+from benchmarks.servers import (
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Daphne,
+    Group,
+    Setting,
+    log_findings,
+    sample,
+    stop_process,
+    usage,
+    wait_idle,
+)
 
 
 @dataclass(frozen=True)
@@ -90,26 +108,37 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         for number, (url, sessionid, origin) in enumerate(sockets):
             expected = board_edits - own[number]
             expected_total += expected
-            clients.append({
-                "cid": f"b{board_number}m{number}", "url": url, "sessionid": sessionid,
-                "origin": origin, "board": str(board_number), "phase": phases[number],
-                "period": period, "expected": expected, "own": own[number],
-                "kind": "event" if number % 2 == 0 else "pain",
-            })  # fmt: skip
+            clients.append(
+                {
+                    "cid": f"{load.key}b{board_number}m{number}",
+                    "url": url,
+                    "sessionid": sessionid,
+                    "origin": origin,
+                    "board": str(board_number),
+                    "phase": phases[number],
+                    "period": period,
+                    "expected": expected,
+                    "own": own[number],
+                    "kind": "event" if number % 2 == 0 else "pain",
+                }
+            )
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{load.key}-{target.name}-"))
     workers: list[Worker] = []
+    ready_lines: list[str] = []
     offsets = target.setting.log_offsets() if target.setting else []
     try:
         for number in range(timing.workers):
             spec = {
                 "target": "floor" if target.name == "floor" else "p2pboard",
-                "warmup": timing.warmup, "measure": timing.measure, "drain": timing.drain,
+                "warmup": timing.warmup,
+                "measure": timing.measure,
+                "drain": timing.drain,
                 "clients": clients[number :: timing.workers],
-            }  # fmt: skip
+            }
             workers.append(Worker(spec, folder, number))
         set_up_started = time.monotonic()
         for worker in workers:
-            worker.expect("ready", timeout=300)
+            ready_lines.append(worker.expect("ready", timeout=120).strip())
         set_up_s = time.monotonic() - set_up_started
         settle_s = wait_idle(target.groups, timeout=60)
         generator = Group("generator", [w.pid for w in workers])
@@ -126,9 +155,16 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         for worker in workers:
             worker.expect("done", timeout=timing.drain + 120)
         results = [worker.results() for worker in workers]
+    except BaseException:
+        keep = RESULTS / "logs"
+        keep.mkdir(parents=True, exist_ok=True)
+        for log in folder.glob("worker-*.log"):
+            shutil.copy(log, keep / f"{load.key}-{target.name}-{log.name}")
+        raise
     finally:
         for worker in workers:
             worker.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
     arrays = {
         name: np.concatenate([data[name] for data, _ in results])
@@ -173,6 +209,9 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         "frames": dict(frames),
         "mean_patch_bytes": round(frame_bytes["patch"] / frames["patch"]) if frames["patch"] else 0,
         "set_up_s": round(set_up_s, 2),
+        "set_up_workers": ready_lines,
+        "connect_s": _slowest(ready_lines, "connected"),
+        "add_s": _slowest(ready_lines, "added"),
         "settle_s": round(settle_s, 2),
         "drained_after_s": max(s["drained_after_s"] for s in stats),
         "series": report.series(sched, lat, window_start, timing.measure),
@@ -180,6 +219,14 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
     if target.setting is not None:
         out["log"] = target.setting.log_findings(offsets)
     return out
+
+
+def _slowest(lines: list[str], word: str) -> float | None:
+    """The slowest worker's time for `word` in its 'ready ... connected in X s, added in Y s'."""
+    times = [
+        float(m.group(1)) for line in lines if (m := re.search(rf"{word} in ([\d.]+) s", line))
+    ]
+    return max(times) if times else None
 
 
 def _sleep_until(deadline_ns: int) -> None:
@@ -203,6 +250,11 @@ async def _confirmations(ws: Any, pending: dict[str, asyncio.Future[str]]) -> No
             future.set_exception(RuntimeError(frame[:300]))
         else:
             future.set_result(message["stickies"][0]["id"])
+
+
+def _keep(stickies: list[str], future: asyncio.Future[str]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        stickies.append(future.result())
 
 
 async def _catch_up(
@@ -235,16 +287,24 @@ async def _catch_up(
         await asyncio.sleep(max(0.0, started + number * offline / operations - time.monotonic()))
         socket = sockets[number % len(sockets)]
         op = f"catchup-{number}"
+        command: dict[str, Any]
         if number % 2 == 0 or not stickies:
-            command = {"type": "add", "op": op, "kind": ("pain", "event", "question")[number % 3],
-                       "text": f"Added while you were away ({number})", "place": {"parked": True}}  # fmt: skip
+            kind = ("pain", "event", "question")[number % 3]
+            text = f"Added while you were away ({number})"
+            command = {
+                "type": "add",
+                "op": op,
+                "kind": kind,
+                "text": text,
+                "place": {"parked": True},
+            }
         else:
-            command = {"type": "update", "op": op, "sticky": rng.choice(stickies),
-                       "text": f"Edited while you were away ({number})"}  # fmt: skip
+            text = f"Edited while you were away ({number})"
+            command = {"type": "update", "op": op, "sticky": rng.choice(stickies), "text": text}
         future: asyncio.Future[str] = loop.create_future()
         pending[op] = future
         if command["type"] == "add":
-            future.add_done_callback(lambda f: f.exception() or stickies.append(f.result()))
+            future.add_done_callback(partial(_keep, stickies))
         confirmations.append(future)
         await socket.send(json.dumps(command))
     await asyncio.wait_for(asyncio.gather(*confirmations), 120)
@@ -274,14 +334,16 @@ async def _catch_up(
                 break
         done = time.perf_counter()
         await ws.close()
-        measured.append({
-            "reconnect_to_caught_up_ms": round((done - begin) * 1000, 1),
-            "sync_to_caught_up_ms": round((done - synced) * 1000, 1),
-            "answer": answer["type"],
-            "bytes": len(frame),
-            "stickies": len(answer.get("stickies", [])),
-            "missed": int(answer["seq"]) - since,
-        })  # fmt: skip
+        measured.append(
+            {
+                "reconnect_to_caught_up_ms": round((done - begin) * 1000, 1),
+                "sync_to_caught_up_ms": round((done - synced) * 1000, 1),
+                "answer": answer["type"],
+                "bytes": len(frame),
+                "stickies": len(answer.get("stickies", [])),
+                "missed": int(answer["seq"]) - since,
+            }
+        )
     return {
         "median_ms": statistics.median(m["reconnect_to_caught_up_ms"] for m in measured),
         "median_sync_ms": statistics.median(m["sync_to_caught_up_ms"] for m in measured),
@@ -292,8 +354,9 @@ async def _catch_up(
     }
 
 
-def run_catch_up(members: list[Member], seeded: list[str], setting: Setting, *,
-                 offline: float, runs: int) -> dict[str, Any]:  # fmt: skip
+def run_catch_up(
+    members: list[Member], seeded: list[str], setting: Setting, *, offline: float, runs: int
+) -> dict[str, Any]:
     offsets = setting.log_offsets()
     out = asyncio.run(_catch_up(members, seeded, offline=offline, operations=500, runs=runs))
     wait_idle(setting.groups(), timeout=30)
@@ -309,19 +372,19 @@ async def _drain(ws: Any) -> None:
         pass
 
 
-async def _open_idle(members: list[Member]) -> tuple[list[Any], list[asyncio.Task[None]]]:
+async def _open_idle(
+    targets: list[tuple[str, str | None, str | None]],
+) -> tuple[list[Any], list[asyncio.Task[None]]]:
     gate = asyncio.Semaphore(32)
 
-    async def one(member: Member) -> Any:
+    async def one(url: str, sessionid: str | None, origin: str | None) -> Any:
         async with gate:
-            ws = await open_socket(
-                ws_url(member.base, member.slug), sessionid=member.sessionid, origin=member.base
-            )
+            ws = await open_socket(url, sessionid=sessionid, origin=origin)
             while json.loads(await ws.recv()).get("type") != "welcome":
                 pass
             return ws
 
-    sockets = list(await asyncio.gather(*(one(m) for m in members)))
+    sockets = list(await asyncio.gather(*(one(*target) for target in targets)))
     return sockets, [asyncio.create_task(_drain(ws)) for ws in sockets]
 
 
@@ -331,39 +394,76 @@ async def _close(sockets: list[Any], readers: list[asyncio.Task[None]]) -> None:
         task.cancel()
 
 
-def run_idle_memory(members: list[Member], setting: Setting) -> dict[str, Any]:
-    """Open idle participant sockets to the server processes and see how their memory grows.
-    A few sockets are opened and closed first, so first-use allocations are not counted."""
-    offsets = setting.log_offsets()
-    apps = setting.apps
+def run_idle_memory(members: list[Member], setting: Setting, pause: float) -> dict[str, Any]:
+    """Open idle participant sockets and see how the server processes' memory grows.
 
-    async def go() -> dict[str, Any]:
-        sockets, readers = await _open_idle(members[:10])
-        await _close(sockets, readers)
-        await asyncio.to_thread(wait_idle, setting.groups(), timeout=30)
-        await asyncio.sleep(1)
-        before = [Group("app", [app.pid()]).rss_kib() for app in apps]
-        started = time.monotonic()
-        sockets, readers = await _open_idle(members)
-        opened_s = time.monotonic() - started
-        await asyncio.to_thread(wait_idle, setting.groups(), timeout=60)
-        await asyncio.sleep(2)
-        after = [Group("app", [app.pid()]).rss_kib() for app in apps]
-        await _close(sockets, readers)
-        return {"before_kib": before, "after_kib": after, "open_s": round(opened_s, 2)}
-
-    found = asyncio.run(go())
-    wait_idle(setting.groups(), timeout=60)
-    grown = sum(found["after_kib"]) - sum(found["before_kib"])
+    The sockets go to fresh server processes of the same setting (as many as it runs, same
+    database, same Redis), started for this, so memory that earlier work freed (and the
+    allocator kept) does not hide what the sockets take. A few sockets are opened and closed
+    first, so first-use allocations are not counted. The sockets are then opened in two halves,
+    the resident memory read after each has settled: the figure is the larger of the growth per
+    socket over all of them and over the second half alone."""
+    fresh = setting.idle_apps or [
+        Daphne(setting.env(), setting.folder / f"daphne-idle-{n}.log").launch()
+        for n in range(len(setting.apps))
+    ]
+    try:
+        for app in fresh:
+            app.wait_ready()
+        groups = [Group("server", [app.pid() for app in fresh]), *setting.groups()[1:]]
+        sockets: list[tuple[str, str | None, str | None]] = []
+        for number, member in enumerate(members):
+            base = fresh[number % len(fresh)].url
+            sockets.append((ws_url(base, member.slug), member.sessionid, base))
+        found = asyncio.run(_idle(sockets, fresh, groups, pause))
+        wait_idle(groups, timeout=60)
+        findings = log_findings([app.log for app in fresh], [0] * len(fresh))
+    finally:
+        for app in fresh:
+            app.stop()
+    before, middle, after = (sum(k) for k in found["kib"])
+    overall = (after - before) / len(members)
+    marginal = (after - middle) / (len(members) - found["half"])
     return {
         "connections": len(members),
-        "processes": len(apps),
-        "kib_per_connection": round(grown / len(members), 1),
-        "rss_before_mib": [round(k / 1024, 1) for k in found["before_kib"]],
-        "rss_after_mib": [round(k / 1024, 1) for k in found["after_kib"]],
+        "processes": len(fresh),
+        "kib_per_connection": round(max(overall, marginal), 1),
+        "kib_per_connection_overall": round(overall, 1),
+        "kib_per_connection_second_half": round(marginal, 1),
+        "rss_mib": [[round(k / 1024, 1) for k in step] for step in found["kib"]],
         "open_s": found["open_s"],
-        "log": setting.log_findings(offsets),
+        "log": findings,
     }
+
+
+async def _idle(
+    sockets: list[tuple[str, str | None, str | None]],
+    apps: list[Daphne],
+    groups: list[Group],
+    pause: float,
+) -> dict[str, Any]:
+    def rss() -> list[int]:
+        return [Group("app", [app.pid()]).rss_kib() for app in apps]
+
+    async def settle() -> None:
+        await asyncio.to_thread(wait_idle, groups, timeout=60)
+        await asyncio.sleep(pause)
+
+    opened, readers = await _open_idle(sockets[:10])
+    await _close(opened, readers)
+    await settle()
+    before = rss()
+    started = time.monotonic()
+    half = len(sockets) // 2
+    first, first_readers = await _open_idle(sockets[:half])
+    await settle()
+    middle = rss()
+    second, second_readers = await _open_idle(sockets[half:])
+    opened_s = time.monotonic() - started
+    await settle()
+    after = rss()
+    await _close(first + second, first_readers + second_readers)
+    return {"kib": [before, middle, after], "open_s": round(opened_s, 2), "half": half}
 
 
 # ----- (d) a big board in the browser -----
@@ -371,14 +471,25 @@ def run_idle_memory(members: list[Member], setting: Setting) -> dict[str, Any]:
 
 def run_browser(member: Member, count: int, loads: int, setting: Setting) -> dict[str, Any]:
     offsets = setting.log_offsets()
-    result = subprocess.run(
-        [PYTHON, "-m", "benchmarks.browser", "--base", member.base, "--slug", member.slug,
-         "--sessionid", member.sessionid, "--count", str(count), "--loads", str(loads)],
-        cwd=ROOT, capture_output=True, timeout=300, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise RuntimeError(f"browser run failed:\n{result.stderr.decode()[-3000:]}")
-    out: dict[str, Any] = json.loads(result.stdout)
+    # --name=value: a slug or session id may start with "-".
+    arguments = {"base": member.base, "slug": member.slug, "sessionid": member.sessionid,
+                 "count": count, "loads": loads}  # fmt: skip
+    process = subprocess.Popen(
+        [PYTHON, "-m", "benchmarks.browser", *(f"--{k}={v}" for k, v in arguments.items())],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # Chromium and all: stopped as one group
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        stop_process(process)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # a Chromium left behind, if any
+    if process.returncode != 0:
+        raise RuntimeError(f"browser run failed:\n{stderr.decode()[-3000:]}")
+    out: dict[str, Any] = json.loads(stdout)
     out["stickies"] = count
     out["log"] = setting.log_findings(offsets)
     return out

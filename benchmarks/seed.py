@@ -2,7 +2,8 @@
 the ORM with the same settings (DATABASE_URL, data folder) as the servers under test.
 
 Run as `python -m benchmarks.seed` with a JSON plan on stdin:
-    {"boards": [{"key": "a", "stickies": 0}, {"key": "d", "stickies": 2000}, ...]}
+    {"migrate": true, "boards": [{"key": "a", "stickies": 0}, {"key": "d", "stickies": 2000}]}
+(with "migrate", the database is migrated first.)
 It prints, as JSON, each board's slug, participant link token, id, seq and sticky ids.
 Workshops come from `services.workshop_create`; stickies are bulk-created (2,000 through
 `services.sticky_add` would take ~10 s) with ranks from `fractional_indexing`, as a map in
@@ -110,6 +111,10 @@ def main() -> None:
     from workshops.models import Workshop
 
     plan = json.load(sys.stdin)
+    if plan.get("migrate"):
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
     owner, _ = User.objects.get_or_create(username="bench-facilitator")
     out: dict[str, Any] = {}
     for board in plan["boards"]:

@@ -12,6 +12,7 @@ Also here: reading a process's CPU time and resident memory from /proc.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -24,11 +25,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -138,11 +141,19 @@ class Group:
         return sum(rss_kib(pid) for pid in with_descendants(self.roots))
 
 
+def machine_busy() -> float:
+    """CPU seconds all cores spent busy since boot (from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
 @dataclass
 class Sample:
     at: float
     cpu: dict[str, float]
     rss: dict[str, int]
+    machine: float
 
 
 def sample(groups: list[Group]) -> Sample:
@@ -150,23 +161,32 @@ def sample(groups: list[Group]) -> Sample:
         at=time.monotonic(),
         cpu={group.name: group.cpu() for group in groups},
         rss={group.name: group.rss_kib() for group in groups},
+        machine=machine_busy(),
     )
 
 
 def usage(before: Sample, after: Sample) -> dict[str, dict[str, float]]:
-    """CPU % of one core over the interval, and resident memory (MiB) at its end, per group."""
+    """CPU % of one core over the interval, and resident memory (MiB) at its end, per group;
+    "machine": every core's busy time, and "other": what none of the groups used (other
+    processes on the machine, which would disturb the figures)."""
     elapsed = max(after.at - before.at, 1e-9)
-    return {
+    out = {
         name: {
             "cpu_pct": round(100 * (after.cpu[name] - before.cpu[name]) / elapsed, 1),
             "rss_mib": round(after.rss[name] / 1024, 1),
         }
         for name in after.cpu
     }
+    machine = 100 * (after.machine - before.machine) / elapsed
+    ours = sum(v["cpu_pct"] for k, v in out.items() if not k.startswith("worker"))
+    out["machine"] = {"cpu_pct": round(machine, 1)}
+    out["other"] = {"cpu_pct": round(max(0.0, machine - ours), 1)}
+    return out
 
 
-def wait_idle(groups: list[Group], *, below_pct: float = 8.0, quiet: float = 0.6,
-              timeout: float = 30.0) -> float:  # fmt: skip
+def wait_idle(
+    groups: list[Group], *, below_pct: float = 8.0, quiet: float = 0.4, timeout: float = 30.0
+) -> float:
     """Wait until the processes have used less than `below_pct` of a core for `quiet` seconds
     (presence broadcasts after connects and disconnects settle). Returns the seconds waited."""
     start = time.monotonic()
@@ -221,23 +241,44 @@ class Postgres:
         if self.as_pg:
             shutil.chown(self.folder, "postgres")
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
-            "--auth=trust", "-E", "UTF8",
-        )  # fmt: skip
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        )
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "pg.log"),
-            "-w", "start", "-o", options,
-        )  # fmt: skip
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "pg.log"),
+            "-w",
+            "start",
+            "-o",
+            options,
+        )
         self.started = True
         subprocess.run(
-            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-             "-U", "postgres", "p2pboard"],
+            [
+                str(self.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "p2pboard",
+            ],
             check=True,
-        )  # fmt: skip
+        )
         return self
 
     def pid(self) -> int:
@@ -250,10 +291,8 @@ class Postgres:
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         except (subprocess.CalledProcessError, OSError):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 os.kill(self.pid(), signal.SIGQUIT)
-            except (OSError, ValueError):
-                pass
 
 
 class Redis:
@@ -272,10 +311,23 @@ class Redis:
             raise RuntimeError("Redis is not installed (Debian: apt-get install redis-server)")
         with (self.folder / "redis.log").open("ab") as log:
             self.process = subprocess.Popen(
-                [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.folder)],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [
+                    server,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.folder),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_for_port(self.port, timeout=10, process=self.process)
         return self
 
@@ -299,13 +351,23 @@ class Daphne:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Daphne:
+        return self.launch().wait_ready()
+
+    def launch(self) -> Daphne:
+        command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                 "p2pboard.asgi:application"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                [*command, "p2pboard.asgi:application"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
+        return self
+
+    def wait_ready(self) -> Daphne:
+        assert self.process is not None
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -338,10 +400,20 @@ class Floor:
     def start(self) -> Floor:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [PYTHON, "-m", "benchmarks.floor", "--port", str(self.port),
-                 "--payload", str(self.payload)],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [
+                    PYTHON,
+                    "-m",
+                    "benchmarks.floor",
+                    "--port",
+                    str(self.port),
+                    "--payload",
+                    str(self.payload),
+                ],
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_for_port(self.port, timeout=20, process=self.process)
         return self
 
@@ -360,9 +432,10 @@ class Floor:
 
 LOG_PATTERNS = {
     "over_capacity": re.compile(r"over capacity", re.I),
-    "errors": re.compile(r"\b(ERROR|CRITICAL)\b|Traceback"),
+    "errors": re.compile(r"\b(ERROR|CRITICAL)\b"),
     "warnings": re.compile(r"\bWARNING\b"),
 }
+ERROR_LINE = re.compile(r"\b(?:ERROR|CRITICAL) ")
 
 
 @dataclass
@@ -372,8 +445,12 @@ class Setting:
     name: str  # "embedded" or "scaleout"
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="p2pboard-bench-")))
     apps: list[Daphne] = field(default_factory=list)
+    idle_apps: list[Daphne] = field(default_factory=list)  # fresh processes for (g)
     postgres: Postgres | None = None
     redis: Redis | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    prepared: bool = False
+    failure: str = ""
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -390,25 +467,41 @@ class Setting:
             env["REDIS_URL"] = self.redis.url
         return env
 
-    def start(self) -> Setting:
-        self.folder.chmod(0o755)
-        self.secret_key = secrets.token_urlsafe(50)
-        (self.folder / "data").mkdir()
-        processes = 1
-        if self.name == "scaleout":
-            self.postgres = Postgres(self.folder).start()
-            self.redis = Redis(self.folder).start()
-            processes = 2
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT, env=self.env(), check=True,
-        )  # fmt: skip
-        for number in range(processes):
-            self.apps.append(Daphne(self.env(), self.folder / f"daphne-{number}.log").start())
-        return self
+    def prepare(self) -> None:
+        """For scale-out, PostgreSQL and Redis. May run in a thread (untimed)."""
+        if self.prepared:
+            return
+        if self.failure:
+            raise RuntimeError(f"preparing {self.name} failed: {self.failure}")
+        try:
+            self.folder.chmod(0o755)
+            (self.folder / "data").mkdir()
+            if self.name == "scaleout":
+                self.postgres = Postgres(self.folder).start()
+                self.redis = Redis(self.folder).start()
+        except Exception as problem:
+            self.failure = f"{type(problem).__name__}: {problem}"
+            raise
+        self.prepared = True
+
+    def start(self, plan: dict[str, Any], *, idle_apps: bool = False) -> dict[str, Any]:
+        """Start the app processes, migrate and seed the database meanwhile (`plan`, see
+        benchmarks/seed.py; Daphne touches no table until a request comes) and return what the
+        seeding made. With `idle_apps`, as many more server processes are started for (g), to
+        stay untouched until then."""
+        self.prepare()
+        for number in range(2 if self.name == "scaleout" else 1):
+            self.apps.append(Daphne(self.env(), self.folder / f"daphne-{number}.log").launch())
+            if idle_apps:
+                log = self.folder / f"daphne-idle-{number}.log"
+                self.idle_apps.append(Daphne(self.env(), log).launch())
+        seeded = self.seed({**plan, "migrate": True})
+        for app in self.apps + self.idle_apps:
+            app.wait_ready()
+        return seeded
 
     def stop(self) -> None:
-        for app in self.apps:
+        for app in self.apps + self.idle_apps:
             app.stop()
         if self.redis is not None:
             self.redis.stop()
@@ -422,9 +515,12 @@ class Setting:
         """Create workshops and stickies through the ORM (benchmarks/seed.py), untimed."""
         result = subprocess.run(
             [PYTHON, "-m", "benchmarks.seed"],
-            cwd=ROOT, env=self.env(), input=json.dumps(plan).encode(), capture_output=True,
+            cwd=ROOT,
+            env=self.env(),
+            input=json.dumps(plan).encode(),
+            capture_output=True,
             check=False,
-        )  # fmt: skip
+        )
         if result.returncode != 0:
             raise RuntimeError(f"seeding failed:\n{result.stderr.decode()[-3000:]}")
         answer: dict[str, Any] = json.loads(result.stdout)
@@ -447,17 +543,40 @@ class Setting:
         return [app.log.stat().st_size if app.log.exists() else 0 for app in self.apps]
 
     def log_findings(self, since: list[int]) -> dict[str, Any]:
-        """Counts of worrying lines written to the server logs since `since`, with examples."""
-        counts = dict.fromkeys(LOG_PATTERNS, 0)
-        examples: list[str] = []
-        for app, offset in zip(self.apps, since, strict=True):
-            with app.log.open("rb") as log:
-                log.seek(offset)
-                text = log.read().decode(errors="replace")
-            for line in text.splitlines():
-                for name, pattern in LOG_PATTERNS.items():
-                    if pattern.search(line):
-                        counts[name] += 1
-                        if len(examples) < 5:
-                            examples.append(line.strip()[:300])
-        return {**counts, "examples": examples}
+        return log_findings([app.log for app in self.apps], since)
+
+
+def log_findings(logs: list[Path], since: list[int]) -> dict[str, Any]:
+    """What server logs say since `since`: counts of error and warning lines, of 'over
+    capacity', and each distinct error (message and exception) with its count."""
+    counts = dict.fromkeys(LOG_PATTERNS, 0)
+    kinds: Counter[str] = Counter()
+    for path, offset in zip(logs, since, strict=True):
+        with path.open("rb") as log:
+            log.seek(offset)
+            text = log.read().decode(errors="replace")
+        message, in_traceback = "", False
+        for line in text.splitlines():
+            for name, pattern in LOG_PATTERNS.items():
+                if pattern.search(line):
+                    counts[name] += 1
+            if ERROR_LINE.search(line):
+                if message:
+                    kinds[message] += 1
+                message = ERROR_LINE.split(line, 1)[-1].strip()[:200]
+            elif line.startswith("Traceback"):
+                in_traceback = True
+            elif (
+                in_traceback
+                and line
+                and not line[0].isspace()
+                and not line.startswith(("During handling", "The above exception"))
+            ):
+                kinds[f"{message} ({line.strip()[:200]})"] += 1
+                message, in_traceback = "", False
+        if message:
+            kinds[message] += 1
+    return {
+        **counts,
+        "distinct": [{"count": n, "what": what} for what, n in kinds.most_common(8)],
+    }

@@ -1,0 +1,514 @@
+"""Figures, targets and output: percentiles, the PASS/MISS checks, the Markdown table
+(results/latest.md), the JSON of every figure (results/latest.json) and the plots."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SETTING_TITLES = {
+    "floor": "floor",
+    "embedded": "embedded (1 process, SQLite, in-memory fan-out)",
+    "scaleout": "scale-out (2 processes, PostgreSQL, Redis)",
+}
+SCENARIO_TITLES = {
+    "a": "(a) 50 participants × 1 edit/s, one board",
+    "b": "(b) 200 participants × 0.2 edit/s, one board",
+    "c": "(c) 20 boards × 20 participants × 0.5 edit/s",
+    "d": "(d) join a 2,000-sticky board: rendered in Chromium",
+    "e": "(e) catch-up after 60 s offline, 500 operations",
+    "f": "(f) export of a 300-sticky map",
+    "g": "(g) memory per idle connection",
+}
+NOT_BUILT = "not measured: exports not built yet"
+# Latency does not grow through a run when the second half's p99 stays within this of the first.
+GROWTH_FACTOR, GROWTH_SLACK_MS = 1.5, 5.0
+
+# ----- numbers -----
+
+
+def percentile_ms(latencies_ns: np.ndarray, q: float) -> float | None:
+    if latencies_ns.size == 0:
+        return None
+    return round(float(np.percentile(latencies_ns, q)) / 1e6, 2)
+
+
+def latency_summary(latencies_ns: np.ndarray) -> dict[str, Any]:
+    if latencies_ns.size == 0:
+        return {"count": 0, "p50": None, "p95": None, "p99": None, "p99_9": None, "max": None}
+    p50, p95, p99, p999 = np.percentile(latencies_ns, [50, 95, 99, 99.9]) / 1e6
+    return {
+        "count": int(latencies_ns.size),
+        "p50": round(float(p50), 2),
+        "p95": round(float(p95), 2),
+        "p99": round(float(p99), 2),
+        "p99_9": round(float(p999), 2),
+        "max": round(float(latencies_ns.max()) / 1e6, 2),
+    }
+
+
+def series(sched: np.ndarray, lat: np.ndarray, start: int, measure: float) -> dict[str, list[Any]]:
+    """p50, p99 and max of the latency per second of the measured window (by send time)."""
+    out: dict[str, list[Any]] = {"t": [], "p50": [], "p99": [], "max": [], "count": []}
+    if sched.size == 0:
+        return out
+    second = ((sched - start) // 1_000_000_000).astype(np.int64)
+    for t in range(math.ceil(measure)):
+        chunk = lat[second == t]
+        if chunk.size == 0:
+            continue
+        out["t"].append(t)
+        out["p50"].append(percentile_ms(chunk, 50))
+        out["p99"].append(percentile_ms(chunk, 99))
+        out["max"].append(round(float(chunk.max()) / 1e6, 2))
+        out["count"].append(int(chunk.size))
+    return out
+
+
+# ----- targets -----
+
+
+def _check(
+    scenario: str,
+    setting: str,
+    figure: str,
+    value: Any,
+    target: str,
+    passed: bool | None,
+    shown: str,
+) -> dict[str, Any]:
+    result = "n/a" if passed is None else ("PASS" if passed else "MISS")
+    shown = shown.splitlines()[0][:200].replace("|", "/") if shown else ""
+    return {
+        "scenario": scenario,
+        "setting": setting,
+        "figure": figure,
+        "value": value,
+        "shown": shown,
+        "target": target,
+        "result": result,
+    }
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
+
+
+def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every target of the issue, with this run's figure and PASS/MISS."""
+    out = []
+    floor = results.get("floor", {})
+    for setting, found in results.get("settings", {}).items():
+        scenarios = found.get("scenarios", {})
+        if "failed" in found:
+            out.append(
+                _check("-", setting, "setting ran", None, "completes", False, found["failed"])
+            )
+        for key, factor in (("a", 3), ("b", 5), ("c", 5)):
+            run = scenarios.get(key)
+            if run is None:
+                continue
+            if "failed" in run:
+                out.append(_check(key, setting, "ran", None, "completes", False, run["failed"]))
+                continue
+            reach = run["reach"]
+            out.append(
+                _check(
+                    key,
+                    setting,
+                    "reach",
+                    reach,
+                    "100%",
+                    reach is not None and reach >= 1.0,
+                    f"{100 * (reach or 0):.2f}%",
+                )
+            )
+            p99 = run["latency_ms"]["p99"]
+            base = floor.get(key, {}).get("latency_ms", {}).get("p99")
+            if p99 is not None and base:
+                ratio = p99 / base
+                out.append(
+                    _check(
+                        key,
+                        setting,
+                        "p99 ÷ floor p99",
+                        round(ratio, 2),
+                        f"≤ {factor}×",
+                        ratio <= factor,
+                        f"{ratio:.1f}× ({_ms(p99)} vs {_ms(base)})",
+                    )
+                )
+            if key in ("b", "c"):
+                first, second = run["first_half_p99_ms"], run["second_half_p99_ms"]
+                if first is not None and second is not None:
+                    ok = second <= GROWTH_FACTOR * first + GROWTH_SLACK_MS
+                    out.append(
+                        _check(
+                            key,
+                            setting,
+                            "p99 2nd half vs 1st half",
+                            [first, second],
+                            f"no growth (≤ {GROWTH_FACTOR}× + {GROWTH_SLACK_MS:.0f} ms)",
+                            ok,
+                            f"{_ms(first)} → {_ms(second)}",
+                        )
+                    )
+                capacity = run.get("log", {}).get("over_capacity", 0)
+                out.append(
+                    _check(
+                        key,
+                        setting,
+                        "'over capacity' in logs",
+                        capacity,
+                        "none",
+                        capacity == 0,
+                        str(capacity),
+                    )
+                )
+        if (d := scenarios.get("d")) is not None:
+            if "skipped" in d:
+                out.append(_check("d", setting, "rendered and Live", None, "≤ 500 ms", None,
+                                  d["skipped"]))  # fmt: skip
+            elif "failed" in d:
+                out.append(_check("d", setting, "ran", None, "completes", False, d["failed"]))
+            else:
+                out.append(
+                    _check(
+                        "d",
+                        setting,
+                        "median time to rendered and Live",
+                        d["median_ms"],
+                        "≤ 500 ms",
+                        d["median_ms"] <= 500,
+                        _ms(d["median_ms"]),
+                    )
+                )
+        if (e := scenarios.get("e")) is not None:
+            if "failed" in e:
+                out.append(_check("e", setting, "ran", None, "completes", False, e["failed"]))
+            else:
+                out.append(
+                    _check(
+                        "e",
+                        setting,
+                        "median reconnect → caught up",
+                        e["median_ms"],
+                        "≤ 1 s",
+                        e["median_ms"] <= 1000,
+                        _ms(e["median_ms"]),
+                    )
+                )
+        if "f" in scenarios:
+            out.append(_check("f", setting, "JSON export", None, "≤ 200 ms", None, NOT_BUILT))
+            out.append(_check("f", setting, "PDF export", None, "≤ 5 s", None, NOT_BUILT))
+        if (g := scenarios.get("g")) is not None:
+            if "failed" in g:
+                out.append(_check("g", setting, "ran", None, "completes", False, g["failed"]))
+            else:
+                kib = g["kib_per_connection"]
+                out.append(
+                    _check(
+                        "g",
+                        setting,
+                        "memory per idle connection",
+                        kib,
+                        "≤ 100 KiB",
+                        kib <= 100,
+                        f"{kib:.1f} KiB",
+                    )
+                )
+    return out
+
+
+# ----- Markdown -----
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.2f}%"
+
+
+def _cpu(run: dict[str, Any], group: str) -> str:
+    found = run.get("usage", {}).get(group)
+    return "–" if found is None else f"{found['cpu_pct']:.0f}%"
+
+
+def _rss(run: dict[str, Any], group: str) -> str:
+    found = run.get("usage", {}).get(group)
+    return "–" if found is None else f"{found['rss_mib']:.0f} MiB"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    lines = [
+        f"### Benchmark: {results['date']} ({results['mode']} mode)",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"Linux {machine['kernel']}, Python {machine['python']}; loopback only. "
+        f"Load scenarios: {results['timing']['warmup']:g} s warm-up, "
+        f"{results['timing']['measure']:g} s measured, generator in "
+        f"{results['timing']['workers']} processes. Wall time of the run: "
+        f"{results['wall_s']:.0f} s. {_code(results)}",
+        "",
+        "Edit-to-peer latency (from the scheduled send time to a peer's receipt of the patch):",
+        "",
+        "| scenario | setting | p50 | p95 | p99 | p99.9 | max | reach | p99 ÷ floor "
+        "| p99 1st → 2nd half | server CPU | server RSS | PG+Redis CPU | generator CPU "
+        "| other CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    floor = results.get("floor", {})
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    for key in ("a", "b", "c"):
+        if key in floor:
+            rows.append((key, "floor", floor[key]))
+        for setting, found in results.get("settings", {}).items():
+            if key in found.get("scenarios", {}):
+                rows.append((key, setting, found["scenarios"][key]))
+    for key, setting, run in rows:
+        if "failed" in run:
+            failure = run["failed"].splitlines()[0][:120].replace("|", "/")
+            lines.append(f"| {key} | {setting} | failed: {failure} |" + " |" * 12)
+            continue
+        lat = run["latency_ms"]
+        base = floor.get(key, {}).get("latency_ms", {}).get("p99")
+        ratio = f"{lat['p99'] / base:.1f}×" if setting != "floor" and base and lat["p99"] else "–"
+        gen = run.get("generator_cpu_pct_per_process", [])
+        gen_text = f"{_cpu(run, 'generator')} ({' + '.join(f'{g:.0f}' for g in gen)})"
+        lines.append(
+            f"| {key} | {setting} | {_ms(lat['p50'])} | {_ms(lat['p95'])} | {_ms(lat['p99'])} "
+            f"| {_ms(lat['p99_9'])} | {_ms(lat['max'])} | {_pct(run['reach'])} | {ratio} "
+            f"| {_ms(run['first_half_p99_ms'])} → {_ms(run['second_half_p99_ms'])} "
+            f"| {_cpu(run, 'server')} | {_rss(run, 'server')} | {_cpu(run, 'backing')} "
+            f"| {gen_text} | {_cpu(run, 'other')} |"
+        )
+    lines += [
+        "",
+        "CPU is % of one core over the measured window (2 cores = 200%), RSS at its end; "
+        "generator CPU is the sum of its processes (each in brackets); other CPU is what the "
+        "rest of the machine used meanwhile (should be near 0).",
+        "",
+        "Targets:",
+        "",
+        "| scenario | setting | figure | this run | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for check in results.get("checks", []):
+        lines.append(
+            f"| {check['scenario']} | {check['setting']} | {check['figure']} | {check['shown']} "
+            f"| {check['target']} | {check['result']} |"
+        )
+    lines += ["", *_details(results)]
+    return "\n".join(lines) + "\n"
+
+
+def _load_notes(key: str, run: dict[str, Any]) -> list[str]:
+    notes = []
+    own = run["self_latency_ms"]
+    if own["count"]:
+        notes.append(
+            f"({key}) sender's own confirmation p50 {_ms(own['p50'])}, p99 {_ms(own['p99'])}"
+        )
+    if run.get("connect_s") is not None:
+        adding = f", adding their stickies {run['add_s']:.1f} s" if run.get("add_s") else ""
+        notes.append(
+            f"({key}) connecting {run['participants']} participants took "
+            f"{run['connect_s']:.1f} s{adding} (untimed set-up)"
+        )
+    if run["errors"] or run["sockets_closed"] or run["send_failures"]:
+        notes.append(
+            f"({key}) errors received {run['errors']}, sockets closed {run['sockets_closed']}, "
+            f"failed sends {run['send_failures']}"
+        )
+    busiest = max(run.get("generator_cpu_pct_per_process") or [0])
+    if busiest > 80:
+        notes.append(f"({key}) a generator process used {busiest:.0f}% of a core: saturated?")
+    log = run.get("log", {})
+    if log.get("errors") or log.get("over_capacity"):
+        what = "; ".join(f"{d['count']} × {d['what']}" for d in log.get("distinct", [])[:3])
+        notes.append(f"({key}) server log: {log['errors']} errors ({what})")
+    return notes
+
+
+def _code(results: dict[str, Any]) -> str:
+    code = results.get("code")
+    if not code:
+        return ""
+    dirty = code["uncommitted"]
+    extra = f" with uncommitted changes to {', '.join(dirty[:5])}" if dirty else ""
+    return f"Code: commit {code['commit']}{extra}."
+
+
+def _sizes(results: dict[str, Any]) -> str:
+    """Mean patch frame sizes, floor against p2pboard: the floor's should be comparable."""
+    sizes = {"floor": [r.get("mean_patch_bytes") for r in results.get("floor", {}).values()]}
+    for setting, found in results.get("settings", {}).items():
+        sizes[setting] = [
+            r.get("mean_patch_bytes")
+            for key, r in found.get("scenarios", {}).items()
+            if key in "abc" and "failed" not in r
+        ]
+    shown = [
+        f"{name} {sum(v) / len(v):,.0f} B"
+        for name, values in sizes.items()
+        if (v := [x for x in values if x])
+    ]
+    return f"Mean patch frame: {', '.join(shown)}." if shown else ""
+
+
+def _details(results: dict[str, Any]) -> list[str]:
+    lines = [_sizes(results), ""] if _sizes(results) else []
+    floor = results.get("floor", {})
+    floor_notes = []
+    for key in ("a", "b", "c"):
+        run = floor.get(key)
+        if run and "failed" not in run:
+            floor_notes += _load_notes(key, run)
+    if floor_notes:
+        lines += [f"floor: {'; '.join(floor_notes)}.", ""]
+    for setting, found in results.get("settings", {}).items():
+        scenarios = found.get("scenarios", {})
+        notes = []
+        if "join" in found:
+            notes.append(
+                f"set-up: {found['join']['participants']} participants joined over HTTP in "
+                f"{found['join']['seconds']:.1f} s"
+            )
+        for key in ("a", "b", "c"):
+            run = scenarios.get(key)
+            if run and "failed" not in run:
+                notes += _load_notes(key, run)
+        if (d := scenarios.get("d")) and "runs" in d:
+            loads = ", ".join(_ms(run["ready"]) for run in d["runs"])
+            first = d["runs"][0]
+            notes.append(
+                f"(d) each load (the first with a cold cache): {loads}; the page's HTML "
+                f"{first['transfer_bytes'] / 1024:,.0f} KiB, its response complete at "
+                f"{_ms(first['response_end'])}, DOMContentLoaded at "
+                f"{_ms(first['dom_content_loaded'])} (first load)"
+            )
+        if (e := scenarios.get("e")) and "failed" not in e:
+            first = e["runs"][0]
+            notes.append(
+                f"(e) {first['missed']} operations missed over {e['offline_s']:.0f} s offline; "
+                f"answered with `{first['answer']}` of {first['stickies']} stickies, "
+                f"{first['bytes'] / 1024:,.0f} KiB; from `sync` sent to caught up "
+                f"{_ms(e['median_sync_ms'])} (median)"
+            )
+        if (g := scenarios.get("g")) and "failed" not in g:
+            steps = " → ".join(" + ".join(f"{m:.1f}" for m in step) for step in g["rss_mib"])
+            notes.append(
+                f"(g) {g['connections']} idle sockets on {g['processes']} fresh process(es): RSS "
+                f"{steps} MiB (before, half open, all open): "
+                f"{g['kib_per_connection_overall']:.1f} KiB per socket overall, "
+                f"{g['kib_per_connection_second_half']:.1f} KiB over the second half"
+            )
+        logs = found.get("logs", {})
+        if logs:
+            what = "; ".join(f"{d['count']} × {d['what']}" for d in logs.get("distinct", [])[:3])
+            notes.append(
+                f"server logs over the whole run: {logs.get('errors', 0)} errors"
+                f"{f' ({what})' if what else ''}, {logs.get('warnings', 0)} warnings, "
+                f"{logs.get('over_capacity', 0)} 'over capacity'"
+            )
+        if notes:
+            lines.append(f"**{SETTING_TITLES[setting]}**:")
+            lines.append("")
+            lines += [f"- {note}" for note in notes]
+            lines.append("")
+    return lines
+
+
+# ----- plots -----
+
+
+def plots(results: dict[str, Any], folder: Path) -> list[str]:
+    """One PNG per load scenario: the latency distribution of each target, and p99 per second
+    through the measured window; one for (d) and (e) with every measurement."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made = []
+    colours = {"floor": "#7f7f7f", "embedded": "#1f77b4", "scaleout": "#d62728"}
+    for key in ("a", "b", "c"):
+        runs = {}
+        if key in results.get("floor", {}):
+            runs["floor"] = results["floor"][key]
+        for setting, found in results.get("settings", {}).items():
+            if key in found.get("scenarios", {}) and "failed" not in found["scenarios"][key]:
+                runs[setting] = found["scenarios"][key]
+        if not runs:
+            continue
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+        for name, run in runs.items():
+            lat = run["latency_ms"]
+            qs = ["p50", "p95", "p99", "p99_9", "max"]
+            values = [lat[q] for q in qs]
+            left.plot(range(len(qs)), values, marker="o", color=colours[name], label=name)
+            s = run["series"]
+            right.plot(s["t"], s["p99"], color=colours[name], label=f"{name} p99")
+            right.plot(s["t"], s["p50"], color=colours[name], linestyle=":", label=f"{name} p50")
+        left.set_xticks(range(5), ["p50", "p95", "p99", "p99.9", "max"])
+        left.set_yscale("log")
+        left.set_ylabel("edit-to-peer latency (ms)")
+        left.set_title("distribution")
+        left.legend()
+        left.grid(True, which="both", alpha=0.3)
+        right.set_yscale("log")
+        right.set_xlabel("second of the measured window (by scheduled send time)")
+        right.set_ylabel("latency (ms)")
+        right.set_title("through the run")
+        right.legend(fontsize=8)
+        right.grid(True, which="both", alpha=0.3)
+        figure.suptitle(f"{SCENARIO_TITLES[key]} ({results['mode']} mode, {results['date']})")
+        figure.tight_layout()
+        path = folder / f"latency-{key}.png"
+        figure.savefig(path, dpi=90)
+        plt.close(figure)
+        made.append(path.name)
+    for key, field, label, limit in (
+        ("d", "ready", "ms from navigation start to rendered and Live", 500),
+        ("e", "reconnect_to_caught_up_ms", "ms from reconnecting to caught up", 1000),
+    ):
+        points = {
+            setting: [run[field] for run in found["scenarios"][key]["runs"]]
+            for setting, found in results.get("settings", {}).items()
+            if "runs" in found.get("scenarios", {}).get(key, {})
+        }
+        if not points:
+            continue
+        figure, axis = plt.subplots(figsize=(7, 4))
+        for number, (setting, values) in enumerate(points.items()):
+            axis.scatter([number] * len(values), values, color=colours[setting], label=setting)
+        axis.axhline(limit, color="black", linestyle="--", linewidth=1, label="target")
+        axis.set_xticks(range(len(points)), list(points))
+        axis.set_xlim(-0.5, len(points) - 0.5)
+        axis.set_ylim(bottom=0)
+        axis.set_ylabel(label)
+        axis.set_title(f"{SCENARIO_TITLES[key]} ({results['date']})", fontsize=10)
+        axis.legend()
+        axis.grid(True, alpha=0.3)
+        figure.tight_layout()
+        path = folder / f"latency-{key}.png"
+        figure.savefig(path, dpi=90)
+        plt.close(figure)
+        made.append(path.name)
+    return made
+
+
+if __name__ == "__main__":  # re-render the table and plots from a JSON of a run
+    import json
+    import sys
+
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/latest.json")
+    found = json.loads(source.read_text())
+    found["checks"] = checks(found)
+    plots(found, source.parent)
+    source.with_suffix(".md").write_text(markdown(found))
+    print(source.with_suffix(".md").read_text())

@@ -1,0 +1,352 @@
+"""The benchmark of p2pboard: `make bench` (about 8 minutes) or `make bench-quick` (under 2).
+
+    python -m benchmarks.run [--quick] [--only a,b,...] [--setting embedded,scaleout]
+
+Sets up both settings of p2pboard side by side (untimed: servers started, boards seeded,
+participants joined over HTTP): embedded (one Daphne process, SQLite, in-memory fan-out) and
+scale-out (PostgreSQL, Redis, two Daphne processes). Then, one thing at a time, measures the
+floor (a bare `websockets` broadcast server) under loads (a)-(c), and every selected scenario
+against each setting, stopping its servers when done. Writes
+benchmarks/results/latest.json (every figure), latest.md (the table) and latency-*.png, and
+copies the server logs to results/logs/. Everything it starts is stopped at the end.
+See benchmarks/README.md for what each scenario does and how to read the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from benchmarks import report
+from benchmarks.loadgen import Member, join_many
+from benchmarks.scenarios import (
+    Load,
+    Target,
+    Timing,
+    floor_sockets,
+    p2pboard_sockets,
+    run_browser,
+    run_catch_up,
+    run_idle_memory,
+    run_load,
+)
+from benchmarks.servers import RESULTS, ROOT, Floor, Group, Setting, wait_idle
+
+LOADS = {
+    "a": Load("a", "50 participants × 1 edit/s, one board", boards=1, per_board=50, rate=1.0),
+    "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
+    "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
+}
+ALL = "abcdefg"
+# Characters of sticky html in the floor's patches, so that its frames are about as long as
+# p2pboard's in these scenarios (~800 bytes; both are reported in the notes).
+FLOOR_PAYLOAD = 540
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    timing: Timing
+    catch_up_offline: float  # seconds offline in (e)
+    catch_up_runs: int
+    idle_connections: int  # (g)
+    browser_loads: int  # (d)
+    pause: float  # (g): seconds to wait once the server is idle, before reading its memory
+    browser_in: tuple[str, ...] = ("embedded", "scaleout")  # (d): settings it runs in
+    big_board: int = 2000  # (d)
+    catch_up_board: int = 300  # stickies already on the board in (e)
+
+
+FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 5, 1.5)
+# Quick: short windows; (d) in the embedded setting only (the same page either way), to stay
+# under 2 minutes.
+QUICK = Mode("quick", Timing(warmup=1, measure=2, drain=2), 2, 1, 200, 2, 0.5, ("embedded",))
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 2**20, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "hostname": platform.node(),
+    }
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether the product's files differed from it."""
+
+    def git(*args: str) -> str:
+        found = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return found.stdout.strip() if found.returncode == 0 else ""
+
+    changed = [
+        line[3:]
+        for line in git("status", "--porcelain").splitlines()
+        if line[3:].startswith(("workshops/", "p2pboard/", "templates/", "static/"))
+    ]
+    return {"commit": git("rev-parse", "--short", "HEAD") or "unknown", "uncommitted": changed}
+
+
+def attempt(name: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one scenario; a failure is recorded as its result and the run goes on."""
+    started = time.monotonic()
+    try:
+        out = work()
+    except Exception as problem:
+        traceback.print_exc()
+        say(f"{name}: FAILED: {problem}")
+        return {"failed": f"{type(problem).__name__}: {problem}"[:500]}
+    out["wall_s"] = round(time.monotonic() - started, 1)
+    say(f"{name}: done in {out['wall_s']:.0f} s")
+    return out
+
+
+def run_floor(only: str, mode: Mode, folder: Path) -> dict[str, Any]:
+    loads = [LOADS[key] for key in "abc" if key in only]
+    out: dict[str, Any] = {}
+    if not loads:
+        return out
+    floor = Floor(folder, FLOOR_PAYLOAD).start()
+    try:
+        for load in loads:
+            target = Target(
+                "floor", [Group("server", [floor.pid()])], floor_sockets(floor.ws_url, load)
+            )
+            out[load.key] = attempt(
+                f"floor ({load.key})", partial(run_load, load, target, mode.timing)
+            )
+    finally:
+        floor.stop()
+    return out
+
+
+@dataclass
+class Prepared:
+    """A setting, started, seeded and joined: what its scenarios need."""
+
+    setting: Setting
+    out: dict[str, Any]  # its figures, starting with how long this took
+    boards: dict[str, Any] | None = None
+    members: dict[str, list[Member]] | None = None
+    per_c_board: int = 0
+
+
+def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
+    """Start a setting's servers, seed its boards through the ORM and join its participants
+    through the real join flow. Untimed: the settings are set up side by side, before anything
+    is measured. A failure is recorded, not raised."""
+    prepared = Prepared(setting, {"scenarios": {}})
+    out = prepared.out
+    try:
+        per_c_board = max(
+            20 if "c" in only else 0, math.ceil(mode.idle_connections / 20) if "g" in only else 0
+        )
+        on_ab = 200 if "b" in only else (50 if "a" in only else 0)
+        plan: list[dict[str, Any]] = []
+        wanted: dict[str, int] = {}
+        if on_ab:
+            plan.append({"key": "ab"})
+            wanted["ab"] = on_ab
+        if per_c_board:
+            plan += [{"key": f"c{n}"} for n in range(20)]
+            wanted |= {f"c{n}": per_c_board for n in range(20)}
+        if "d" in only:
+            plan.append({"key": "d", "stickies": mode.big_board})
+            wanted["d"] = 1
+        if "e" in only:
+            plan.append({"key": "e", "stickies": mode.catch_up_board})
+            wanted["e"] = 11
+        started = time.monotonic()
+        boards = setting.start({"boards": plan}, idle_apps="g" in only)["boards"]
+        out["start_and_seed_s"] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
+        joined = join_many(
+            [app.url for app in setting.apps],
+            [(boards[key]["slug"], boards[key]["token"], count) for key, count in wanted.items()],
+        )
+        out["join"] = {
+            "participants": sum(wanted.values()),
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        say(f"{setting.name}: started; {out['join']['participants']} joined in "
+            f"{out['join']['seconds']} s")  # fmt: skip
+        prepared.boards = boards
+        prepared.members = {key: joined[boards[key]["slug"]] for key in wanted}
+        prepared.per_c_board = per_c_board
+    except Exception as problem:
+        traceback.print_exc()
+        out["failed"] = f"{type(problem).__name__}: {problem}"[:500]
+        say(f"{setting.name}: FAILED to start: {problem}")
+    return prepared
+
+
+def set_up_all(settings: list[Setting], only: str, mode: Mode) -> list[Prepared]:
+    """Set up every setting at once (they share the two cores; nothing is measured yet)."""
+    with ThreadPoolExecutor(len(settings)) as pool:
+        return list(pool.map(lambda setting: set_up(setting, only, mode), settings))
+
+
+def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
+    """Every selected scenario against one setting, then its servers are stopped."""
+    setting, out = prepared.setting, prepared.out
+    name = setting.name
+    scenarios = out["scenarios"]
+    try:
+        if "failed" in out:
+            return out
+        boards, members = prepared.boards, prepared.members
+        assert boards is not None and members is not None
+        say(f"{name}: measuring")
+        wait_idle(setting.groups(), timeout=30)
+        if "g" in only:  # first, on processes that have not held many sockets yet
+            idle = [members[f"c{n}"][i] for i in range(prepared.per_c_board) for n in range(20)]
+            scenarios["g"] = attempt(
+                f"{name} (g)",
+                lambda: run_idle_memory(idle[: mode.idle_connections], setting, mode.pause),
+            )
+        for key in "abc":
+            if key not in only:
+                continue
+            load = LOADS[key]
+            keys = ["ab"] if key in "ab" else [f"c{n}" for n in range(20)]
+            target = Target(
+                name,
+                setting.groups(),
+                p2pboard_sockets([members[k] for k in keys], load.per_board),
+                setting,
+            )
+            scenarios[key] = attempt(
+                f"{name} ({key})", partial(run_load, load, target, mode.timing)
+            )
+            wait_idle(setting.groups(), timeout=60)
+        if "e" in only:
+            scenarios["e"] = attempt(
+                f"{name} (e)",
+                lambda: run_catch_up(
+                    members["e"],
+                    boards["e"]["sticky_ids"],
+                    setting,
+                    offline=mode.catch_up_offline,
+                    runs=mode.catch_up_runs,
+                ),
+            )
+        if "d" in only and name not in mode.browser_in:
+            scenarios["d"] = {"skipped": f"not run in {mode.name} mode in this setting"}
+        elif "d" in only:
+            scenarios["d"] = attempt(
+                f"{name} (d)",
+                lambda: run_browser(members["d"][0], mode.big_board, mode.browser_loads, setting),
+            )
+        if "f" in only:
+            scenarios["f"] = {"status": report.NOT_BUILT}
+        out["logs"] = setting.log_findings([0] * len(setting.apps))
+    except Exception as problem:
+        traceback.print_exc()
+        out["failed"] = f"{type(problem).__name__}: {problem}"[:500]
+        say(f"{name}: FAILED: {problem}")
+    finally:
+        setting.stop()
+        logs = RESULTS / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for app in setting.apps + setting.idle_apps:
+            if app.log.exists():
+                shutil.copy(app.log, logs / f"{name}-{app.log.name}")
+        setting.remove()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter windows and fewer runs")
+    parser.add_argument("--only", default=",".join(ALL), help="scenarios, e.g. a,b,g")
+    parser.add_argument("--setting", default="embedded,scaleout", help="embedded,scaleout")
+    args = parser.parse_args(argv)
+    only = "".join(key.strip() for key in args.only.split(","))
+    if set(only) - set(ALL):
+        parser.error(f"unknown scenario in {args.only!r}; choose from {','.join(ALL)}")
+    settings = [name.strip() for name in args.setting.split(",") if name.strip()]
+    if set(settings) - {"embedded", "scaleout"}:
+        parser.error("--setting takes embedded, scaleout or both")
+    mode = QUICK if args.quick else FULL
+
+    # A TERM (a CI timeout, say) ends the run through the finally blocks, which stop servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": mode.name,
+        "machine": machine(),
+        "code": code_version(),
+        "timing": asdict(mode.timing),
+        "mode_settings": asdict(mode),
+        "floor_payload": FLOOR_PAYLOAD,
+        "floor": {},
+        "settings": {},
+    }
+    folder = Path(tempfile.mkdtemp(prefix="p2pboard-bench-floor-"))
+    RESULTS.mkdir(exist_ok=True)
+    shutil.rmtree(RESULTS / "logs", ignore_errors=True)
+    say(f"{mode.name} run: scenarios {','.join(only)}; settings {','.join(settings)}")
+    stack = [Setting(name) for name in settings]
+    try:
+        prepared = set_up_all(stack, only, mode)
+        results["floor"] = run_floor(only, mode, folder)
+        for each in prepared:
+            results["settings"][each.setting.name] = run_setting(each, only, mode)
+    finally:
+        for setting in stack:  # stopped already, unless the run was interrupted
+            setting.stop()
+            setting.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+    results["checks"] = report.checks(results)
+    results["plots"] = report.plots(results, RESULTS)
+    results["wall_s"] = round(time.monotonic() - started, 1)
+    table = report.markdown(results)
+    runs = RESULTS / "runs"  # every run kept, under its date
+    runs.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    for folder, name in ((RESULTS, "latest"), (runs, f"{stamp}-{mode.name}")):
+        (folder / f"{name}.json").write_text(json.dumps(results, indent=1))
+        (folder / f"{name}.md").write_text(table)
+    print()
+    print(table)
+    say(
+        f"wrote {RESULTS / 'latest.md'}, latest.json and {len(results['plots'])} plots "
+        f"in {results['wall_s']:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
