@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import time
 from typing import Any
@@ -24,17 +23,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-# The flags tests/browser/conftest.py uses: Debian's Chromium, quiet on a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.chromium import CHROMIUM_ARGS, MISSING, chromium_executable
 
 WATCH = """
 (count) => {
@@ -53,9 +42,9 @@ WATCH = """
 
 
 def measure(base: str, slug: str, sessionid: str, count: int, loads: int) -> dict[str, Any]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = chromium_executable()
     if chromium is None:
-        raise SystemExit("Chromium is not installed (Debian: apt-get install chromium)")
+        raise SystemExit(MISSING)
     host = urlsplit(base).hostname or "127.0.0.1"
     runs: list[dict[str, Any]] = []
     with sync_playwright() as playwright:

@@ -2,7 +2,6 @@
 database, started once per run."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,29 +16,18 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.browser.chromium import CHROMIUM_ARGS, MISSING, chromium_executable
+
 ROOT = Path(__file__).resolve().parents[2]
 # The tests read the database Playwright's pages wrote, from inside its event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = chromium_executable()
     if chromium is None:
-        pytest.fail(
-            "Chromium is not installed: `make test` installs it (apt-get install chromium)."
-        )
+        pytest.fail(MISSING)
     return {"executable_path": chromium, "args": CHROMIUM_ARGS}
 
 
