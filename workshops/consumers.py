@@ -2,9 +2,11 @@
 
 import asyncio
 import time
+from collections import deque
 from typing import Any
 from uuid import UUID, uuid4
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +36,9 @@ class RateLimit:
         return False
 
 
+_eager_task = asyncio.create_eager_task_factory(asyncio.Task)
+
+
 def _enter(slug: str, user: Any, session: Any) -> access.Access:
     workshop = access.workshop_by_slug(slug)
     return access.resolve(workshop=workshop, user=user, session=session)
@@ -45,7 +50,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
     me: access.Access | None = None
     connection_id: UUID | None = None
     editing: UUID | None = None
-    writer: "asyncio.Task[None] | None" = None
+    sending: "asyncio.Task[None] | None" = None  # a send that had to wait (frames queue behind)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first sends every frame to the database thread to close stale
+        # connections; database_sync_to_async does that around each call here already, and the
+        # extra trip per frame showed under load.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.socket_id = uuid4().hex
@@ -62,8 +76,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.refuse("forbidden", str(refusal), protocol.CLOSE_FORBIDDEN)
             return
         self.rate = RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst)
-        self.outgoing: asyncio.Queue[str] = asyncio.Queue()
-        self.writer = asyncio.create_task(self.write())
+        self.backlog: deque[str] = deque()
+        self.loop = asyncio.get_running_loop()
         workshop = self.me.workshop
         await fanout.hub.join(workshop.pk, self)
         participant = self.me.participant
@@ -80,8 +94,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.connection_id = connection.pk
 
     async def disconnect(self, code: int) -> None:
-        if self.writer is not None:
-            self.writer.cancel()
+        if self.sending is not None:
+            self.sending.cancel()
         if self.me is None:
             return
         if self.editing is not None:
@@ -170,19 +184,28 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # ----- from the fan-out (fanout.Socket) -----
 
     def deliver(self, frame: str) -> None:
-        if self.outgoing.qsize() < LIMITS.socket_backlog:
-            self.outgoing.put_nowait(frame)
-        elif self.writer is not None and not self.writer.done():
+        if self.sending is None:
+            # Send at once: an eager task runs until it would have to wait, which with Daphne
+            # is never (it buffers), so the frame is written without a turn of the event loop.
+            task = _eager_task(self.loop, self.write(frame))
+            if not task.done():
+                self.sending = task
+        elif len(self.backlog) < LIMITS.socket_backlog:
+            self.backlog.append(frame)  # behind a send that is waiting: one writer, in order
+        else:
             # Too far behind to catch up frame by frame: close; the browser reconnects and
             # catches up from the log in one message.
-            self.writer.cancel()
-            self.writer = asyncio.create_task(self.close(code=protocol.CLOSE_TOO_SLOW))
+            self.sending.cancel()
+            self.backlog.clear()
+            self.sending = asyncio.create_task(self.close(code=protocol.CLOSE_TOO_SLOW))
 
-    async def write(self) -> None:
-        """Send queued frames in order; each socket has its own writer, so one slow reader
-        delays nobody else."""
-        while True:
-            await self.send(text_data=await self.outgoing.get())
+    async def write(self, frame: str) -> None:
+        """Send a frame, then whatever queued behind it meanwhile; each socket has its own
+        writer, so one slow reader delays nobody else."""
+        await self.base_send({"type": "websocket.send", "text": frame})
+        while self.backlog:
+            await self.base_send({"type": "websocket.send", "text": self.backlog.popleft()})
+        self.sending = None
 
     async def control(self, message: dict[str, Any]) -> None:
         if self.me is None or not message.get("revoke"):

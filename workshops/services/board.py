@@ -22,6 +22,7 @@ from workshops.kinds import KINDS, LANE_KINDS, Kind, KindInfo
 from workshops.limits import LIMITS
 from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import END, Place
+from workshops.services import rows
 
 
 class Gone(Exception):
@@ -49,7 +50,10 @@ class Change:
     def touch(self, sticky: Sticky) -> None:
         sticky.version += 1
         sticky.updated_at = timezone.now()
-        sticky.save()
+        if sticky._state.adding:
+            rows.insert(sticky)
+        else:
+            rows.update(sticky)
         self.changed[sticky.pk] = sticky
 
 
@@ -89,7 +93,7 @@ def _begin(*, workshop: Workshop, by: Participant | None, op: str | None) -> Cha
 
 def _finish(change: Change, *, action: str, summary: str) -> int:
     workshop = change.workshop
-    Operation.objects.create(
+    operation = Operation(
         workshop=workshop,
         seq=change.seq,
         participant=change.by,
@@ -98,6 +102,7 @@ def _finish(change: Change, *, action: str, summary: str) -> int:
         summary=summary[:400],
         stickies=[str(sticky_id) for sticky_id in change.changed],
     )
+    rows.insert(operation)
     seq, op, by, stickies = change.seq, change.op, change.by.pk, list(change.changed.values())
     transaction.on_commit(
         lambda: protocol.publish(
@@ -128,9 +133,7 @@ def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
 
 
 def _sticky(workshop: Workshop, sticky_id: UUID) -> Sticky:
-    sticky = (
-        Sticky.objects.select_related("created_by").filter(pk=sticky_id, workshop=workshop).first()
-    )
+    sticky = rows.sticky(workshop.pk, sticky_id)
     if sticky is None:
         raise Gone("That sticky is not on this board.")
     if sticky.deleted_at is not None:
@@ -327,11 +330,7 @@ def sticky_restore(
     """Bring a deleted sticky back where it was, or to the parking area if that place is gone."""
     with transaction.atomic():
         change = _begin(workshop=workshop, by=by, op=op)
-        sticky = (
-            Sticky.objects.select_related("created_by")
-            .filter(pk=sticky_id, workshop=change.workshop)
-            .first()
-        )
+        sticky = rows.sticky(change.workshop.pk, sticky_id)
         if sticky is None:
             raise Gone("That sticky is not on this board.")
         if sticky.deleted_at is None:
@@ -454,7 +453,8 @@ def render_board(workshop: Workshop) -> str:
     authors = tuple(
         Participant.objects.filter(workshop=workshop).values_list("pk", "name", "colour")
     )
-    key = (workshop.pk, workshop.seq, workshop.first_event, workshop.last_event, hash(authors))
+    events = (workshop.first_event, workshop.last_event)
+    key = (workshop.pk, workshop.slug, workshop.seq, events, hash(authors))
     html = _boards.get(key)
     if html is None:
         context = board_context(workshop) | {"board": board_of(workshop)}
