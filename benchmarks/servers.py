@@ -217,8 +217,8 @@ def pg_bindir() -> Path:
 
 
 class Postgres:
-    """A throwaway PostgreSQL cluster; the settings scripts/test uses (no fsync: a benchmark
-    of the application, not of the disk)."""
+    """A throwaway PostgreSQL cluster with PostgreSQL's durable defaults: a change is on disk
+    before it is confirmed, as in production (an fsync costs about 0.15 ms on this machine)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -251,8 +251,8 @@ class Postgres:
             "UTF8",
         )
         options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=200"
         )
         self._run(
             str(self.bindir / "pg_ctl"),

@@ -114,10 +114,12 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "p2pboard.sqlite3"),
             "CONN_MAX_AGE": 600,
+            # WAL with synchronous=FULL: a change is on disk before anyone sees it confirmed
+            # (NORMAL could lose the last ones in a power cut). It costs ~0.4 ms per change.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             },
         }
     }

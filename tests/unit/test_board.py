@@ -658,6 +658,36 @@ def test_changes_without_a_command_id_are_each_applied(board: Workshop, alice: P
     assert seq_of(board) == 2
 
 
+def test_commands_run_together_each_stand_or_fall_alone_and_broadcast_after_one_commit(
+    board: Workshop,
+    alice: Participant,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(protocol, "publish", lambda workshop_id, message: sent.append(message))
+    review = make_sticky(board, alice, text="Review")
+    commands: list[protocol.BoardCommand] = [
+        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        protocol.Update(op="t2", sticky=review.pk, text=" "),  # refused: no text
+        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
+        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),  # a resend
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outcomes = services.run_together([(command, board, alice) for command in commands])
+    assert sent == []  # nothing is broadcast before the commit
+    for callback in callbacks:
+        callback()
+
+    deploy, refused, updated, resent = outcomes
+    assert isinstance(deploy, Sticky) and isinstance(updated, Sticky)
+    assert isinstance(refused, ValidationError)
+    assert isinstance(resent, services.AlreadyApplied) and resent.seq == 2
+    assert timeline(board) == ["Code reviewed", "Deploy"]
+    assert [(message["op"], message["seq"]) for message in sent] == [("t1", 2), ("t3", 3)]
+    assert seq_of(board) == 3  # the refused command took no sequence number
+
+
 # ----- the log: seq, operations, versions -----
 
 

@@ -379,6 +379,22 @@ def run(command: protocol.BoardCommand, *, workshop: Workshop, by: Participant |
             return sticky_restore(workshop=workshop, by=by, op=command.op, sticky_id=command.sticky)
 
 
+def run_together(
+    commands: list[tuple[protocol.BoardCommand, Workshop, Participant | None]],
+) -> list[Sticky | Exception]:
+    """Apply several commands in one transaction, each in a savepoint of its own, so that one
+    refused leaves the others be. All are committed, then broadcast, with one commit: the disk
+    is flushed once for all of them. Returns each command's sticky, or why it was refused."""
+    outcomes: list[Sticky | Exception] = []
+    with transaction.atomic():
+        for command, workshop, by in commands:
+            try:
+                outcomes.append(run(command, workshop=workshop, by=by))
+            except Exception as refusal:  # rolled back to its savepoint; raised to its sender
+                outcomes.append(refusal)
+    return outcomes
+
+
 # ----- rendering and catching up -----
 
 
