@@ -251,8 +251,7 @@ class Postgres:
             "UTF8",
         )
         options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-            "-c max_connections=200"
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
         )
         self._run(
             str(self.bindir / "pg_ctl"),

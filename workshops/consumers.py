@@ -1,6 +1,7 @@
 """The board's websocket: who is this, parse what they send, call a service, pass on broadcasts."""
 
 import asyncio
+import logging
 import time
 from collections import deque
 from typing import Any
@@ -36,6 +37,7 @@ class RateLimit:
         return False
 
 
+log = logging.getLogger(__name__)
 _eager_task = asyncio.create_eager_task_factory(asyncio.Task)
 
 
@@ -83,7 +85,11 @@ class Changes:
                     outcomes = await database_sync_to_async(services.run_together)(
                         [(command, workshop, by) for command, workshop, by, _ in group]
                     )
-                except Exception as failure:  # the commit itself failed: nothing was applied
+                except asyncio.CancelledError:  # the server is stopping
+                    for *_, future in group + self.waiting:
+                        future.cancel()
+                    raise
+                except Exception as failure:  # the commit failed: nothing was applied
                     outcomes = [failure] * len(group)
                 for (*_, future), outcome in zip(group, outcomes, strict=True):
                     if future.done():  # its socket went away meanwhile
@@ -261,9 +267,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def write(self, frame: str) -> None:
         """Send a frame, then whatever queued behind it meanwhile; each socket has its own
         writer, so one slow reader delays nobody else."""
-        await self.send_frame({"type": "websocket.send", "text": frame})
-        while self.backlog:
-            await self.send_frame({"type": "websocket.send", "text": self.backlog.popleft()})
+        try:
+            await self.send_frame({"type": "websocket.send", "text": frame})
+            while self.backlog:
+                await self.send_frame({"type": "websocket.send", "text": self.backlog.popleft()})
+        except Exception as problem:  # the socket closed meanwhile; its disconnect follows
+            log.debug("Frame not sent: %r", problem)
+            self.backlog.clear()
         self.sending = None
 
     async def control(self, message: dict[str, Any]) -> None:
