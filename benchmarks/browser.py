@@ -64,7 +64,10 @@ def measure(base: str, slug: str, sessionid: str, count: int, loads: int) -> dic
                 timing = page.evaluate(
                     """() => {
                       const n = performance.getEntriesByType("navigation")[0];
+                      const wired = performance.getEntriesByName("board-wired")[0];
                       return {ready: window.__benchReady, response_end: n.responseEnd,
+                              dom_interactive: n.domInteractive,
+                              board_wired: wired ? wired.startTime : null,
                               dom_content_loaded: n.domContentLoadedEventEnd,
                               load: n.loadEventEnd, transfer_bytes: n.transferSize,
                               stickies: document.querySelectorAll(".sticky[data-id]").length};

@@ -39,6 +39,11 @@ function previousItem(element) {
   return previous;
 }
 
+// Where a sticky is, read from where it sits on the page.
+const isParked = (sticky) => sticky.closest(".parked") !== null;
+const eventOf = (sticky) => sticky.closest(".lane")?.dataset.event ?? null;
+const isParallel = (sticky) => sticky.classList.contains("is-parallel");
+
 function quote(text) {
   return `“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
 }
@@ -653,9 +658,9 @@ class Editor {
   placeOf(sticky) {
     const item = sticky.closest(".column") ?? sticky;
     const previous = previousItem(item);
-    const parked = sticky.dataset.parked === "1";
+    const parked = isParked(sticky);
     return {
-      place: { parked, event: parked ? null : sticky.dataset.event || null },
+      place: { parked, event: parked ? null : eventOf(sticky) },
       after: previous ? previous.dataset.id : null,
     };
   }
@@ -687,7 +692,7 @@ class Editor {
   }
 
   togglePark(sticky) {
-    if (sticky.dataset.parked !== "1") {
+    if (!isParked(sticky)) {
       return this.move(sticky, { place: { parked: true, event: null } });
     }
     if (sticky.dataset.kind === "event") return this.move(sticky, { place: { parked: false, event: null } });
@@ -708,7 +713,7 @@ class Editor {
       if (action === "delete") this.remove(sticky);
       if (action === "park") this.togglePark(sticky);
       if (action === "parallel") {
-        const now = sticky.dataset.parallel === "1";
+        const now = isParallel(sticky);
         this.change(
           { type: "update", sticky: sticky.dataset.id, parallel: !now },
           { type: "update", sticky: sticky.dataset.id, parallel: now },
@@ -730,8 +735,8 @@ class Editor {
     this.toolbar.querySelector("select").value = sticky.dataset.kind;
     const parallel = this.toolbar.querySelector("[data-action=parallel]");
     parallel.hidden = sticky.dataset.kind !== "event";
-    parallel.setAttribute("aria-pressed", sticky.dataset.parallel === "1" ? "true" : "false");
-    this.toolbar.querySelector("[data-action=park]").textContent = sticky.dataset.parked === "1" ? "Place" : "Park";
+    parallel.setAttribute("aria-pressed", isParallel(sticky) ? "true" : "false");
+    this.toolbar.querySelector("[data-action=park]").textContent = isParked(sticky) ? "Place" : "Park";
     this.toolbar.hidden = false;
     const top = box.top - this.toolbar.offsetHeight - 6;
     this.toolbar.style.top = `${Math.max(4, top < 60 ? box.bottom + 6 : top)}px`;
@@ -777,7 +782,7 @@ class Editor {
       group: { name: "events", pull: true, put: false },
     });
     this.sortable(document.getElementById("parked-notes"), { group: this.notesGroup() });
-    document.querySelectorAll(".lane").forEach((lane) => this.sortable(lane, { group: this.notesGroup() }));
+    this.wireLanes();
     if (!this.watchingColumns) {
       this.watchingColumns = true;
       document.addEventListener("board:column-added", (event) => {
@@ -790,6 +795,22 @@ class Editor {
         });
       });
     }
+  }
+
+  // A big board has a thousand lanes: they get their Sortables a few at a time once the
+  // board is on screen, and all at once if someone presses on the board before that.
+  wireLanes() {
+    const lanes = [...document.querySelectorAll(".lane")];
+    const generation = (this.laneGeneration = (this.laneGeneration ?? 0) + 1);
+    const wire = (until) => {
+      if (generation !== this.laneGeneration) return document.removeEventListener("pointerdown", now, true);
+      while (lanes.length && performance.now() < until) this.sortable(lanes.pop(), { group: this.notesGroup() });
+      if (lanes.length) setTimeout(() => wire(performance.now() + 8), 0);
+      else document.removeEventListener("pointerdown", now, true);
+    };
+    const now = () => wire(Infinity);
+    document.addEventListener("pointerdown", now, true);
+    requestAnimationFrame(() => setTimeout(() => wire(performance.now() + 8), 0));
   }
 
   notesGroup() {
@@ -872,4 +893,5 @@ if (root) {
   const editor = root.dataset.canEdit ? new Editor(board, live) : null;
   wireZoom();
   window.p2pboard = { board, live, editor };
+  performance.mark("board-wired");
 }

@@ -1,36 +1,68 @@
 """A simulated browser: the same bookkeeping as static/js/board.js (sequence numbers, gaps,
 catch-up, resending unconfirmed commands, newest version wins), over a real socket."""
 
-import html
-import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from tests.socket.conftest import Socket
 
 StickyView = tuple[str, str, bool, str | None, str, int]  # kind, text, parked, event, rank, version
 
-STICKY_TAG = re.compile(
-    r'<div[^>]*class="sticky kind-[^"]*"[^>]*data-id="(?P<id>[^"]+)"[^>]*data-kind="(?P<kind>\w+)"'
-    r'[^>]*data-rank="(?P<rank>[^"]+)"[^>]*data-version="(?P<version>\d+)"'
-    r'[^>]*data-event="(?P<event>[^"]*)"[^>]*data-parked="(?P<parked>1?)".*?'
-    r'<p class="text">(?P<text>.*?)</p>',
-    re.S,
-)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class BoardReader(HTMLParser):
+    """Every sticky of a rendered board or patch, with its place read from where it sits: in a
+    lane (under that lane's event), in a parking area, or on the timeline."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[dict[str, str]] = []
+        self.stickies: dict[str, StickyView] = {}
+        self.reading: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag in VOID:
+            return
+        self.open.append(found)
+        if "sticky" in found.get("class", "").split() and "data-id" in found:
+            self.reading = found | {"text": ""}
+        elif found.get("class") == "text" and self.reading is not None:
+            self.reading["in-text"] = "1"
+
+    def handle_data(self, data: str) -> None:
+        if self.reading is not None and self.reading.get("in-text"):
+            self.reading["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.open:
+            return
+        closed = self.open.pop()
+        sticky = self.reading
+        if sticky is None:
+            return
+        if closed.get("class") == "text":
+            sticky.pop("in-text", None)
+        elif closed.get("data-id") == sticky["data-id"]:
+            lanes = [element for element in self.open if "lane" in element.get("class", "").split()]
+            self.stickies[sticky["data-id"]] = (
+                sticky["data-kind"],
+                sticky["text"],
+                any("parked" in element.get("class", "").split() for element in self.open),
+                lanes[-1]["data-event"] if lanes else None,
+                sticky["data-rank"],
+                int(sticky["data-version"]),
+            )
+            self.reading = None
 
 
 def read_sticky_html(markup: str) -> dict[str, StickyView]:
-    return {
-        m["id"]: (
-            m["kind"],
-            html.unescape(m["text"]),
-            m["parked"] == "1",
-            m["event"] or None,
-            m["rank"],
-            int(m["version"]),
-        )
-        for m in STICKY_TAG.finditer(markup)
-    }
+    reader = BoardReader()
+    reader.feed(markup)
+    reader.close()
+    return reader.stickies
 
 
 @dataclass
@@ -120,9 +152,12 @@ class SimulatedClient:
             if state["deleted"]:
                 self.view.pop(state["id"], None)
             else:
-                [(sticky_id, view)] = read_sticky_html(state["html"]).items()
-                assert sticky_id == state["id"] and view[4] == state["rank"]
-                self.view[sticky_id] = view
+                [(sticky_id, (kind, text, _, _, rank, version))] = read_sticky_html(
+                    state["html"]
+                ).items()
+                assert sticky_id == state["id"] and rank == state["rank"]
+                place = (state["parked"], state["event"])
+                self.view[sticky_id] = (kind, text, *place, rank, version)
 
     def advance(self, seq: int) -> None:
         self.seq = max(self.seq, seq)
