@@ -36,7 +36,7 @@ $(UV): | python-check
 run: .venv/.app
 	.venv/bin/python manage.py migrate --noinput -v 0
 	.venv/bin/python manage.py demo --url http://127.0.0.1:$(PORT)
-	.venv/bin/daphne -b 127.0.0.1 -p $(PORT) p2pboard.asgi:application
+	.venv/bin/python -m p2pboard.serve --port $(PORT)
 
 test: .venv/.dev
 	scripts/test

@@ -4,7 +4,7 @@
 
 Sets up both settings of p2pboard side by side (untimed: servers started, boards seeded,
 participants joined over HTTP): embedded (one Daphne process, SQLite, in-memory fan-out) and
-scale-out (PostgreSQL, Redis, two Daphne processes). Then, one thing at a time, measures the
+scale-out (PostgreSQL, Redis, two Uvicorn processes). Then, one thing at a time, measures the
 floor (a bare `websockets` broadcast server) under loads (a)-(c), and every selected scenario
 against each setting, stopping its servers when done. Writes
 benchmarks/results/latest.json (every figure), latest.md (the table) and latency-*.png, and

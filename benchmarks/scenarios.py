@@ -35,7 +35,7 @@ from benchmarks.servers import (
     PYTHON,
     RESULTS,
     ROOT,
-    Daphne,
+    App,
     Group,
     Setting,
     log_findings,
@@ -404,7 +404,7 @@ def run_idle_memory(members: list[Member], setting: Setting, pause: float) -> di
     the resident memory read after each has settled: the figure is the larger of the growth per
     socket over all of them and over the second half alone."""
     fresh = setting.idle_apps or [
-        Daphne(setting.env(), setting.folder / f"daphne-idle-{n}.log").launch()
+        App(setting.env(), setting.folder / f"idle-{n}.log", setting.server).launch()
         for n in range(len(setting.apps))
     ]
     try:
@@ -438,7 +438,7 @@ def run_idle_memory(members: list[Member], setting: Setting, pause: float) -> di
 
 async def _idle(
     sockets: list[tuple[str, str | None, str | None]],
-    apps: list[Daphne],
+    apps: list[App],
     groups: list[Group],
     pause: float,
 ) -> dict[str, Any]:

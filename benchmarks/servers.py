@@ -2,10 +2,10 @@
 
 - `Postgres` and `Redis`: throwaway instances in a temporary folder (as scripts/test does:
   PostgreSQL runs as the `postgres` user when we are root, since it refuses to run as root).
-- `Daphne`: one p2pboard process, its output in a log file.
+- `App`: one p2pboard process (Daphne, or Uvicorn as in the Docker image), its log in a file.
 - `Floor`: the minimal `websockets` broadcast server of benchmarks/floor.py.
 - `Setting`: the embedded default (one Daphne, SQLite, in-memory fan-out) or the scale-out
-  setting (PostgreSQL, Redis, two Daphne processes), with its seeding and log checks.
+  setting (PostgreSQL, Redis, two Uvicorn processes), with its seeding and log checks.
 
 Also here: reading a process's CPU time and resident memory from /proc.
 """
@@ -29,6 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from p2pboard import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -337,26 +339,27 @@ class Redis:
 # ----- the servers under test -----
 
 
-class Daphne:
-    """One p2pboard process."""
+class App:
+    """One p2pboard process: Daphne as `make run` starts it, or Uvicorn as the Docker image
+    does (p2pboard/serve.py)."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, server: str = "daphne") -> None:
         self.port = free_port()
-        self.env, self.log = env, log
+        self.env, self.log, self.server = env, log, server
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> Daphne:
+    def start(self) -> App:
         return self.launch().wait_ready()
 
-    def launch(self) -> Daphne:
-        command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+    def launch(self) -> App:
+        command = serve.command(self.server, host="127.0.0.1", port=self.port)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [*command, "p2pboard.asgi:application"],
+                [PYTHON, *command[1:]],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
@@ -365,19 +368,19 @@ class Daphne:
             )
         return self
 
-    def wait_ready(self) -> Daphne:
+    def wait_ready(self) -> App:
         assert self.process is not None
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Daphne stopped:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(f"{self.server} stopped:\n{self.log.read_text()[-3000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"Daphne did not start:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"{self.server} did not start:\n{self.log.read_text()[-3000:]}")
 
     def pid(self) -> int:
         assert self.process is not None
@@ -434,7 +437,7 @@ LOG_PATTERNS = {
     "errors": re.compile(r"\b(ERROR|CRITICAL)\b"),
     "warnings": re.compile(r"\bWARNING\b"),
 }
-ERROR_LINE = re.compile(r"\b(?:ERROR|CRITICAL) ")
+ERROR_LINE = re.compile(r"\b(?:ERROR|CRITICAL):? ")
 
 
 @dataclass
@@ -443,13 +446,18 @@ class Setting:
 
     name: str  # "embedded" or "scaleout"
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="p2pboard-bench-")))
-    apps: list[Daphne] = field(default_factory=list)
-    idle_apps: list[Daphne] = field(default_factory=list)  # fresh processes for (g)
+    apps: list[App] = field(default_factory=list)
+    idle_apps: list[App] = field(default_factory=list)  # fresh processes for (g)
     postgres: Postgres | None = None
     redis: Redis | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     prepared: bool = False
     failure: str = ""
+
+    @property
+    def server(self) -> str:
+        """What serves it: Daphne as `make run` does, Uvicorn as the Docker image does."""
+        return "uvicorn" if self.name == "scaleout" else "daphne"
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -485,15 +493,17 @@ class Setting:
 
     def start(self, plan: dict[str, Any], *, idle_apps: bool = False) -> dict[str, Any]:
         """Start the app processes, migrate and seed the database meanwhile (`plan`, see
-        benchmarks/seed.py; Daphne touches no table until a request comes) and return what the
+        benchmarks/seed.py; the server touches no table until a request comes) and return what the
         seeding made. With `idle_apps`, as many more server processes are started for (g), to
         stay untouched until then."""
         self.prepare()
+        server = self.server
         for number in range(2 if self.name == "scaleout" else 1):
-            self.apps.append(Daphne(self.env(), self.folder / f"daphne-{number}.log").launch())
+            log = self.folder / f"{server}-{number}.log"
+            self.apps.append(App(self.env(), log, server).launch())
             if idle_apps:
-                log = self.folder / f"daphne-idle-{number}.log"
-                self.idle_apps.append(Daphne(self.env(), log).launch())
+                log = self.folder / f"{server}-idle-{number}.log"
+                self.idle_apps.append(App(self.env(), log, server).launch())
         seeded = self.seed({**plan, "migrate": True})
         for app in self.apps + self.idle_apps:
             app.wait_ready()

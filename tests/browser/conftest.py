@@ -4,7 +4,6 @@ database, started once per run."""
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from p2pboard import serve
 from tests.browser.chromium import CHROMIUM_ARGS, MISSING, chromium_executable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,21 +38,21 @@ def free_port() -> int:
 
 
 class AppServer:
-    """A Daphne process serving p2pboard, its output in a log file."""
+    """A process serving p2pboard (Daphne as `make run` starts it, or Uvicorn as the Docker
+    image does), its output in a log file."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, server: str = "daphne") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env, self.log = env, log
+        self.env, self.log, self.server = env, log, server
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "AppServer":
+        command = serve.command(self.server, host="127.0.0.1", port=self.port)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                 "p2pboard.asgi:application"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -23,15 +23,17 @@ def server_env(data: Path) -> dict[str, str]:
 
 @pytest.fixture
 def second_server(app_server: AppServer, tmp_path: Path) -> Iterator[AppServer]:
-    server = AppServer(server_env(tmp_path), tmp_path / "second.log").start()
+    """Uvicorn, as the Docker image runs it, beside the tests' Daphne."""
+    server = AppServer(server_env(tmp_path), tmp_path / "second.log", "uvicorn").start()
     yield server
     server.stop()
 
 
 @pytest.fixture
 def own_server(app_server: AppServer, tmp_path: Path) -> Iterator[AppServer]:
-    """A server of this test's own, which it may kill and start again on the same port."""
-    server = AppServer(server_env(tmp_path), tmp_path / "own.log").start()
+    """A server of this test's own (Uvicorn, as deployed), which it may kill and start again
+    on the same port."""
+    server = AppServer(server_env(tmp_path), tmp_path / "own.log", "uvicorn").start()
     yield server
     server.stop()
 
