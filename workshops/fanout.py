@@ -12,6 +12,7 @@ This replaces Channels' group_send, which gives every socket its own channel-lay
 import asyncio
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
@@ -47,6 +48,8 @@ class Hub:
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Future[None]] = set()
+        self._outbox: deque[tuple[int, str]] = deque()  # frames for Redis, in order
+        self._posting: asyncio.Future[None] | None = None
 
     # ----- sockets joining and leaving (on the event loop) -----
 
@@ -54,7 +57,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         if loop is not self.loop:  # a new event loop (a new test): start afresh
             self.boards, self.loop, self._pubsub, self._reader = {}, loop, None, None
-            self._async_publisher = None
+            self._async_publisher, self._outbox, self._posting = None, deque(), None
         members = self.boards.setdefault(board_id, set())
         members.add(socket)
         if len(members) == 1 and self.redis_url:
@@ -73,10 +76,18 @@ class Hub:
     # ----- publishing (from any thread, usually after a commit) -----
 
     def publish(self, board_id: int, frame: str) -> None:
-        if self.redis_url:
+        loop = self.loop
+        live = loop is not None and not loop.is_closed() and loop.is_running()
+        if not self.redis_url:
+            if loop is not None and live and board_id in self.boards:
+                loop.call_soon_threadsafe(self._spawn, self._deliver(board_id, frame))
+        elif loop is not None and live:
+            # Usually called on the database thread after a commit: the frame goes to this
+            # process's publisher on the event loop, in order, and the thread goes on with the
+            # next change instead of waiting for Redis.
+            loop.call_soon_threadsafe(self._post, board_id, frame)
+        else:  # no socket has joined in this process yet: nobody here is waiting on a loop
             self._sync_publisher().publish(channel(board_id), frame)
-        elif self.loop is not None and board_id in self.boards:
-            self.loop.call_soon_threadsafe(self._spawn, self._deliver(board_id, frame))
 
     def publish_control(self, board_id: int, message: dict[str, Any]) -> None:
         self.publish(board_id, CONTROL + json.dumps(message))
@@ -84,11 +95,31 @@ class Hub:
     async def apublish(self, board_id: int, frame: str) -> None:
         """The same, from the event loop itself."""
         if self.redis_url:
-            if self._async_publisher is None:
-                self._async_publisher = aioredis.Redis.from_url(self.redis_url)
-            await self._async_publisher.publish(channel(board_id), frame)
+            self._post(board_id, frame)
         else:
             await self._deliver(board_id, frame)
+
+    def _post(self, board_id: int, frame: str) -> None:
+        self._outbox.append((board_id, frame))
+        if self._posting is None or self._posting.done():
+            self._posting = asyncio.ensure_future(self._send_posted())
+
+    async def _send_posted(self) -> None:
+        """PUBLISH what was posted, in order, everything waiting in one round trip."""
+        if self._async_publisher is None:
+            self._async_publisher = aioredis.Redis.from_url(self.redis_url)
+        while self._outbox:
+            batch = list(self._outbox)
+            self._outbox.clear()
+            pipeline = self._async_publisher.pipeline(transaction=False)
+            for board_id, frame in batch:
+                pipeline.publish(channel(board_id), frame)
+            try:
+                await pipeline.execute()
+            except (redis.ConnectionError, OSError) as problem:
+                # Screens elsewhere notice the gap in sequence numbers (or their next pong's)
+                # and catch up from the database.
+                log.warning("Lost Redis: %d frames not published (%r)", len(batch), problem)
 
     # ----- delivering to this process's sockets -----
 
