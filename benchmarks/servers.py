@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -370,17 +369,8 @@ class App:
 
     def wait_ready(self) -> App:
         assert self.process is not None
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.server} stopped:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"{self.server} did not start:\n{self.log.read_text()[-3000:]}")
+        serve.wait_serving(self.url, self.process, self.log)
+        return self
 
     def pid(self) -> int:
         assert self.process is not None

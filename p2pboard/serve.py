@@ -10,7 +10,11 @@ it used about 40% less CPU than Daphne and halved the p99 latency (README, "Perf
 
 import argparse
 import os
+import subprocess
 import sys
+import time
+import urllib.request
+from pathlib import Path
 
 APP = "p2pboard.asgi:application"
 
@@ -30,6 +34,24 @@ def command(server: str, *, host: str, port: int, proxy: bool = False) -> list[s
     else:
         raise ValueError(f"Unknown server {server!r}: daphne or uvicorn.")
     return [*line, APP]
+
+
+def wait_serving(
+    url: str, process: "subprocess.Popen[bytes]", log: Path, *, timeout: float = 40
+) -> None:
+    """Wait until a server started with `command` answers `url`/healthz; if it stops or does
+    not answer in time, raise with the end of its log (for tests and the benchmark)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The server stopped:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"The server did not start:\n{log.read_text()[-3000:]}")
 
 
 def main() -> None:

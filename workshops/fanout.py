@@ -77,11 +77,12 @@ class Hub:
 
     def publish(self, board_id: int, frame: str) -> None:
         loop = self.loop
-        live = loop is not None and not loop.is_closed() and loop.is_running()
+        if loop is not None and (loop.is_closed() or not loop.is_running()):
+            loop = None  # the loop of an earlier test, or one that stopped
         if not self.redis_url:
-            if loop is not None and live and board_id in self.boards:
+            if loop is not None and board_id in self.boards:
                 loop.call_soon_threadsafe(self._spawn, self._deliver(board_id, frame))
-        elif loop is not None and live:
+        elif loop is not None:
             # Usually called on the database thread after a commit: the frame goes to this
             # process's publisher on the event loop, in order, and the thread goes on with the
             # next change instead of waiting for Redis.

@@ -4,8 +4,6 @@ database, started once per run."""
 import os
 import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,17 +51,8 @@ class AppServer:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"The app server stopped:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"The app server did not start:\n{self.log.read_text()[-3000:]}")
+        serve.wait_serving(self.url, self.process, self.log, timeout=30)
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
