@@ -133,11 +133,12 @@ def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
     return live.filter(kind=kind, parked=False, event_id=place.event)
 
 
-def _sticky(workshop: Workshop, sticky_id: UUID) -> Sticky:
+def _sticky(workshop: Workshop, sticky_id: UUID, *, deleted: bool = False) -> Sticky:
+    """A sticky of this board; a deleted one only when asked for (to restore it)."""
     sticky = rows.sticky(workshop.pk, sticky_id)
     if sticky is None:
         raise Gone("That sticky is not on this board.")
-    if sticky.deleted_at is not None:
+    if sticky.deleted_at is not None and not deleted:
         raise Gone("Someone deleted that sticky meanwhile.")
     return sticky
 
@@ -331,9 +332,7 @@ def sticky_restore(
     """Bring a deleted sticky back where it was, or to the parking area if that place is gone."""
     with transaction.atomic():
         change = _begin(workshop=workshop, by=by, op=op)
-        sticky = rows.sticky(change.workshop.pk, sticky_id)
-        if sticky is None:
-            raise Gone("That sticky is not on this board.")
+        sticky = _sticky(change.workshop, sticky_id, deleted=True)
         if sticky.deleted_at is None:
             raise ValidationError("That sticky is on the board already.")
         _check_room(change.workshop)

@@ -85,14 +85,16 @@ def participant_remove(*, workshop: Workshop, by: User, participant_id: int) -> 
         raise ValidationError("Facilitators are removed from the list of co-facilitators.")
     participant.removed_at = timezone.now()
     participant.save(update_fields=["removed_at"])
-    participant.connections.all().delete()
-    protocol.revoke_on_commit(
-        workshop.pk,
-        participant_id=participant.pk,
-        message="The facilitator removed you from this workshop.",
-    )
-    publish_presence_on_commit(workshop)
+    send_away(workshop, participant, "The facilitator removed you from this workshop.")
     return participant
+
+
+def send_away(workshop: Workshop, participant: Participant, message: str) -> None:
+    """Close the participant's sockets on this board (after the commit, with `message`) and
+    take them out of "Here now"."""
+    participant.connections.all().delete()
+    protocol.revoke_on_commit(workshop.pk, participant_id=participant.pk, message=message)
+    publish_presence_on_commit(workshop)
 
 
 # ----- presence -----

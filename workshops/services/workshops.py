@@ -9,7 +9,7 @@ from django.utils import timezone
 from workshops import protocol
 from workshops.access import User, require_facilitator
 from workshops.models import Participant, Workshop
-from workshops.services.people import publish_presence_on_commit
+from workshops.services.people import send_away
 
 DEFAULT_FIRST_EVENT = "Somebody had an idea"
 DEFAULT_LAST_EVENT = "A customer used the new feature"
@@ -100,10 +100,4 @@ def co_facilitator_remove(*, workshop: Workshop, by: User, user_id: int) -> None
     workshop.co_facilitators.remove(user_id)
     revoked = Participant.objects.filter(workshop=workshop, user_id=user_id).first()
     if revoked is not None:
-        revoked.connections.all().delete()
-        protocol.revoke_on_commit(
-            workshop.pk,
-            participant_id=revoked.pk,
-            message="You are no longer a facilitator of this workshop.",
-        )
-        publish_presence_on_commit(workshop)
+        send_away(workshop, revoked, "You are no longer a facilitator of this workshop.")
