@@ -269,21 +269,31 @@ class LiveSocket {
     this.attempt = 0;
     this.stopped = false;
     this.handlers = {};
-    this.connect();
+    this.connect(path);
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.reconnectNow();
     });
   }
 
-  connect() {
-    this.socket = new WebSocket(this.url);
-    this.socket.addEventListener("open", () => {
-      this.attempt = 0;
-      this.heartbeat = setInterval(() => this.raw({ type: "ping" }), HEARTBEAT_MS);
-    });
-    this.socket.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
-    this.socket.addEventListener("close", (event) => this.closed(event));
+  connect(path) {
+    const early = window.p2pboardEarlySocket;
+    delete window.p2pboardEarlySocket;
+    const adopt = early && early.path === path;
+    this.socket = adopt ? early.socket : new WebSocket(this.url);
+    const listeners = {
+      open: () => {
+        this.attempt = 0;
+        this.heartbeat = setInterval(() => this.raw({ type: "ping" }), HEARTBEAT_MS);
+      },
+      message: (event) => this.receive(JSON.parse(event.data)),
+      close: (event) => this.closed(event),
+    };
+    for (const [type, listener] of Object.entries(listeners)) this.socket.addEventListener(type, listener);
+    if (!adopt) return;
+    // The socket the page opened before this script ran: what it heard meanwhile, in order.
+    for (const type of Object.keys(listeners)) this.socket.removeEventListener(type, early.keep);
+    for (const event of early.events) listeners[event.type](event);
   }
 
   raw(message) {
