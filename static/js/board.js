@@ -210,18 +210,14 @@ class BoardView {
     }
   }
 
-  // Put an element back where its own data says it belongs (after a refused drag).
-  restore(id) {
+  // Put a sticky back in the place it was dragged from, at its own rank (after a refused drag).
+  restore(id, place) {
     const sticky = this.sticky(id);
     if (!sticky) return;
-    const data = sticky.dataset;
-    const state = {
-      id, kind: data.kind, parked: data.parked === "1", event: data.event || null,
-      rank: data.rank, html: sticky.outerHTML,
-    };
+    const { kind, rank } = sticky.dataset;
     const column = sticky.closest(".column");
-    if (column && data.kind === "event") insertSorted(document.getElementById("timeline"), column);
-    else this.place(state);
+    if (column && !place.parked) insertSorted(document.getElementById("timeline"), column);
+    else this.place({ id, kind, rank, parked: place.parked, event: place.event, html: sticky.outerHTML });
   }
 
   finishEditing(id) {
@@ -479,7 +475,8 @@ class Editor {
 
   refused(sent) {
     const { message } = sent;
-    if (message.type === "move") this.board.restore(message.sticky);
+    // A move's undo says where the sticky was, which is where the server still has it.
+    if (message.type === "move" && sent.meta.undo) this.board.restore(message.sticky, sent.meta.undo.place);
     if (message.type === "add" && this.addText && !this.addText.value) {
       this.addText.value = message.text;
     }

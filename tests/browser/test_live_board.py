@@ -1,8 +1,10 @@
 """Journeys on the live board: several people at once, dragging, keys, undo."""
 
+import json
 import time
+import uuid
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, WebSocketRoute, expect
 
 from tests.browser.board_pages import (
     add,
@@ -77,6 +79,43 @@ def test_a_drag_on_one_screen_reorders_the_others(
     drag(fran, note, lane)
     expect(ann.locator('.lane[data-kind="system"] .sticky', has_text="Jenkins")).to_be_visible()
     wait_until_same(fran, ann)
+
+
+def test_a_refused_drag_puts_the_sticky_back_where_it_was(
+    browser: Browser, app_server: AppServer, board: Workshop
+) -> None:
+    fran = open_board(browser, app_server.url, board, user=board.owner)
+    add(fran, "Built")
+    fran.locator("#add-text").press("Escape")
+    add(fran, "Jenkins", "2")
+    expect(fran.locator("#parked-notes .sticky", has_text="Jenkins")).to_be_visible()
+
+    # A second tab whose moves the server must refuse: each says it goes after a sticky that
+    # is not in that place (as when someone moved that one away a moment before).
+    def refuse_moves(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+
+        def send(message: str | bytes) -> None:
+            command = json.loads(message)
+            if command.get("type") == "move":
+                command["after"] = str(uuid.uuid4())
+            server.send(json.dumps(command))
+
+        socket.on_message(send)
+
+    tab = fran.context.new_page()
+    tab.route_web_socket("**/ws/w/**", refuse_moves)
+    tab.goto(fran.url)
+    expect(tab.locator("#live-status")).to_have_text("Live")
+    note = tab.locator("#parked-notes .sticky", has_text="Jenkins")
+    built = tab.locator("#timeline > .column", has=tab.locator(".kind-event", has_text="Built"))
+    drag(tab, note, built.locator('.lane[data-kind="system"]'))
+
+    expect(tab.locator("#board-notice")).to_contain_text("not in that place any more")
+    expect(note).to_be_visible()  # back in the parking area
+    expect(tab.locator(".lane .sticky", has_text="Jenkins")).to_have_count(0)
+    assert board.stickies.get(text="Jenkins").parked
+    wait_until_same(tab, fran)
 
 
 def test_moving_with_the_keyboard_alone(
