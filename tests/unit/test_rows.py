@@ -21,7 +21,7 @@ def test_a_sticky_reads_back_as_the_orm_reads_it(board: Workshop, alice: Partici
     Sticky.objects.filter(pk=note.pk).update(deleted_at=timezone.now(), parallel=False)
 
     for sticky in (event, note):
-        read = rows.sticky(board.pk, sticky.pk)
+        read = rows.ask_sticky(board.pk, sticky.pk)()
         assert read is not None
         assert as_stored(read) == as_stored(Sticky.objects.get(pk=sticky.pk))
         assert read.created_by == alice and read.created_by.name == "Alice"
@@ -32,14 +32,14 @@ def test_a_sticky_of_another_board_or_none_at_all_is_not_found(
     board: Workshop, other_board: Workshop, alice: Participant
 ) -> None:
     sticky = make_sticky(board, alice)
-    assert rows.sticky(other_board.pk, sticky.pk) is None
-    assert rows.sticky(board.pk, Sticky().pk) is None
+    assert rows.ask_sticky(other_board.pk, sticky.pk)() is None
+    assert rows.ask_sticky(board.pk, Sticky().pk)() is None
 
 
 def test_a_sticky_without_an_author_reads_back(board: Workshop, alice: Participant) -> None:
     sticky = make_sticky(board, alice)
     Sticky.objects.filter(pk=sticky.pk).update(created_by=None)
-    read = rows.sticky(board.pk, sticky.pk)
+    read = rows.ask_sticky(board.pk, sticky.pk)()
     assert read is not None and read.created_by is None
 
 

@@ -7,7 +7,7 @@ record that a client's command id was applied), committed, and only then broadca
 
 import threading
 from collections.abc import Iterable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -47,6 +47,7 @@ class Change:
     op: str | None
     seq: int
     changed: dict[UUID, Sticky] = field(default_factory=dict)
+    sticky: Sticky | None = None  # the one the command is about, read as the change began
 
     def touch(self, sticky: Sticky) -> None:
         sticky.version += 1
@@ -70,15 +71,20 @@ BEGIN_SQL = f"""
 """  # noqa: S608 (table names come from the models; every value is a parameter)
 
 
-def _begin(*, workshop: Workshop, by: Participant | None, op: str | None) -> Change:
+def _begin(
+    *, workshop: Workshop, by: Participant | None, op: str | None, sticky_id: UUID | None = None
+) -> Change:
     """Take the board's next sequence number, refusing what the sender may not do now and
-    spotting a resent command. Call inside the operation's transaction: a refusal rolls the
-    sequence number back."""
+    spotting a resent command; with `sticky_id`, read that sticky in the same round trip (it
+    is read after the board is locked). Call inside the operation's transaction: a refusal
+    rolls the sequence number back."""
     if by is None:
         raise PermissionDenied("Observers can look at the board but not change it.")
     with connection.cursor() as cursor:
         cursor.execute(BEGIN_SQL, [workshop.pk, by.pk, workshop.pk, workshop.pk, op])
+        answer = rows.ask_sticky(workshop.pk, sticky_id) if sticky_id else None
         row = cursor.fetchone()
+    found = answer() if answer else None
     if row is None:
         raise PermissionDenied("This workshop no longer exists.")
     # (`ended_at IS NULL` would be neater, but SQLite 3.40 answers it wrongly in RETURNING.)
@@ -89,7 +95,7 @@ def _begin(*, workshop: Workshop, by: Participant | None, op: str | None) -> Cha
         raise PermissionDenied("You are no longer on this board.")
     if ended_at is not None:
         raise PermissionDenied("This workshop has ended: its board is read-only.")
-    return Change(workshop=workshop, by=by, op=op, seq=seq)
+    return Change(workshop=workshop, by=by, op=op, seq=seq, sticky=found)
 
 
 def _finish(change: Change, *, action: str, summary: str) -> int:
@@ -133,9 +139,9 @@ def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
     return live.filter(kind=kind, parked=False, event_id=place.event)
 
 
-def _sticky(workshop: Workshop, sticky_id: UUID, *, deleted: bool = False) -> Sticky:
-    """A sticky of this board; a deleted one only when asked for (to restore it)."""
-    sticky = rows.sticky(workshop.pk, sticky_id)
+def _sticky(change: Change, *, deleted: bool = False) -> Sticky:
+    """The sticky the change is about; a deleted one only when asked for (to restore it)."""
+    sticky = change.sticky
     if sticky is None:
         raise Gone("That sticky is not on this board.")
     if sticky.deleted_at is not None and not deleted:
@@ -257,8 +263,8 @@ def sticky_update(
 ) -> Sticky:
     """Change text, kind or 'in parallel'; each field given is set (the last write wins)."""
     with transaction.atomic():
-        change = _begin(workshop=workshop, by=by, op=op)
-        sticky = _sticky(change.workshop, sticky_id)
+        change = _begin(workshop=workshop, by=by, op=op, sticky_id=sticky_id)
+        sticky = _sticky(change)
         said = []
         if text is not None:
             sticky.text = _clean_text(text)
@@ -294,8 +300,8 @@ def sticky_move(
     after: UUID | str | None = END,
 ) -> Sticky:
     with transaction.atomic():
-        change = _begin(workshop=workshop, by=by, op=op)
-        sticky = _sticky(change.workshop, sticky_id)
+        change = _begin(workshop=workshop, by=by, op=op, sticky_id=sticky_id)
+        sticky = _sticky(change)
         if after == sticky.pk:
             raise ValidationError("A sticky cannot go after itself.")
         place = _check_place(change.workshop, sticky.kind, place)
@@ -316,8 +322,8 @@ def sticky_delete(
 ) -> Sticky:
     """Delete a sticky (it can be restored); an event's lanes go to the parking area."""
     with transaction.atomic():
-        change = _begin(workshop=workshop, by=by, op=op)
-        sticky = _sticky(change.workshop, sticky_id)
+        change = _begin(workshop=workshop, by=by, op=op, sticky_id=sticky_id)
+        sticky = _sticky(change)
         if sticky.on_timeline:
             _park_notes_of(change, sticky)
         sticky.deleted_at = timezone.now()
@@ -331,8 +337,8 @@ def sticky_restore(
 ) -> Sticky:
     """Bring a deleted sticky back where it was, or to the parking area if that place is gone."""
     with transaction.atomic():
-        change = _begin(workshop=workshop, by=by, op=op)
-        sticky = _sticky(change.workshop, sticky_id, deleted=True)
+        change = _begin(workshop=workshop, by=by, op=op, sticky_id=sticky_id)
+        sticky = _sticky(change, deleted=True)
         if sticky.deleted_at is None:
             raise ValidationError("That sticky is on the board already.")
         _check_room(change.workshop)
@@ -379,6 +385,17 @@ def run(command: protocol.BoardCommand, *, workshop: Workshop, by: Participant |
             return sticky_restore(workshop=workshop, by=by, op=command.op, sticky_id=command.sticky)
 
 
+def _pipelined() -> AbstractContextManager[object]:
+    """On PostgreSQL, send statements without waiting for each one's answer until an answer is
+    needed (a read, the commit): a change's writes and the savepoints around it then cost no
+    round trip of their own. An error surfaces at the next read or at the commit, inside the
+    same savepoint or transaction, so it is refused or rolled back just the same."""
+    if connection.vendor != "postgresql":
+        return nullcontext()
+    connection.ensure_connection()
+    return connection.connection.pipeline()
+
+
 def run_together(
     commands: list[tuple[protocol.BoardCommand, Workshop, Participant | None]],
 ) -> list[Sticky | Exception]:
@@ -390,8 +407,8 @@ def run_together(
     two processes doing this at once wait for each other's boards but never deadlock."""
     outcomes: list[Sticky | Exception] = [RuntimeError("not run")] * len(commands)
     by_board = sorted(range(len(commands)), key=lambda index: commands[index][1].pk)
-    # A command alone needs no savepoint (two more round trips on PostgreSQL).
-    with transaction.atomic() if len(commands) > 1 else nullcontext():
+    # (The transaction opens first: psycopg can't leave autocommit within a pipeline.)
+    with transaction.atomic(), _pipelined():
         for index in by_board:
             command, workshop, by = commands[index]
             try:

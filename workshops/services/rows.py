@@ -64,18 +64,26 @@ def _sticky_sql() -> str:
     )
 
 
-def sticky(workshop_id: int, sticky_id: UUID) -> Sticky | None:
-    """A sticky of this board, deleted or not, with its author: one statement."""
+def ask_sticky(workshop_id: int, sticky_id: UUID) -> Callable[[], Sticky | None]:
+    """Send the read of a sticky of this board (deleted or not, with its author) and return
+    what waits for its answer. In a pipeline (PostgreSQL) reads sent before the first answer
+    is awaited come back together, in one round trip."""
     key = Sticky._meta.pk.get_db_prep_value(sticky_id, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_sticky_sql(), [key, workshop_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    width = len(Sticky._meta.concrete_fields)
-    found: Sticky = _read(Sticky, "s", row[:width])
-    found.created_by = _read(Participant, "p", row[width:]) if row[width] is not None else None
-    return found
+    cursor = connection.cursor()
+    cursor.execute(_sticky_sql(), [key, workshop_id])
+
+    def answer() -> Sticky | None:
+        with cursor:
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        width = len(Sticky._meta.concrete_fields)
+        found: Sticky = _read(Sticky, "s", row[:width])
+        author = _read(Participant, "p", row[width:]) if row[width] is not None else None
+        found.created_by = author
+        return found
+
+    return answer
 
 
 @cache
