@@ -65,7 +65,8 @@ def measure(base: str, slug: str, sessionid: str, count: int, loads: int) -> dic
                     """() => {
                       const n = performance.getEntriesByType("navigation")[0];
                       const wired = performance.getEntriesByName("board-wired")[0];
-                      return {ready: window.__benchReady, response_end: n.responseEnd,
+                      return {ready: window.__benchReady, request_start: n.requestStart,
+                              response_start: n.responseStart, response_end: n.responseEnd,
                               dom_interactive: n.domInteractive,
                               board_wired: wired ? wired.startTime : null,
                               dom_content_loaded: n.domContentLoadedEventEnd,

@@ -74,7 +74,7 @@ class Mode:
     catch_up_board: int = 300  # stickies already on the board in (e)
 
 
-FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 5, 1.5)
+FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
 # Quick: short windows; (d) in the embedded setting only (the same page either way), to stay
 # under 2 minutes.
 QUICK = Mode("quick", Timing(warmup=1, measure=2, drain=2), 2, 1, 200, 2, 0.5, ("embedded",))
