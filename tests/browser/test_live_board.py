@@ -4,7 +4,7 @@ import json
 import time
 import uuid
 
-from playwright.sync_api import Browser, WebSocketRoute, expect
+from playwright.sync_api import Browser, WebSocket, WebSocketRoute, expect
 
 from tests.browser.board_pages import (
     add,
@@ -79,6 +79,22 @@ def test_a_drag_on_one_screen_reorders_the_others(
     drag(fran, note, lane)
     expect(ann.locator('.lane[data-kind="system"] .sticky', has_text="Jenkins")).to_be_visible()
     wait_until_same(fran, ann)
+
+
+def test_the_page_opens_one_socket_before_its_script_runs_and_keeps_it(
+    browser: Browser, app_server: AppServer, board: Workshop
+) -> None:
+    fran = open_board(browser, app_server.url, board, user=board.owner)
+    tab = fran.context.new_page()
+    sockets: list[WebSocket] = []
+    tab.on("websocket", lambda socket: sockets.append(socket))
+    tab.goto(fran.url)
+    expect(tab.locator("#live-status")).to_have_text("Live")
+    add(tab, "Deployed")  # the adopted socket carries commands and patches both ways
+    expect(fran.locator("#timeline .sticky", has_text="Deployed")).to_be_visible()
+    expect(tab.locator("#timeline .sticky", has_text="Deployed")).to_be_visible()
+    assert len(sockets) == 1
+    assert tab.evaluate("window.p2pboardEarlySocket") is None
 
 
 def test_a_refused_drag_puts_the_sticky_back_where_it_was(
