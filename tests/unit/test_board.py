@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
 
 from tests.factories import make_participant, make_sticky
 from workshops import protocol, services
@@ -686,6 +687,53 @@ def test_commands_run_together_each_stand_or_fall_alone_and_broadcast_after_one_
     assert timeline(board) == ["Code reviewed", "Deploy"]
     assert [(message["op"], message["seq"]) for message in sent] == [("t1", 2), ("t3", 3)]
     assert seq_of(board) == 3  # the refused command took no sequence number
+
+
+@contextmanager
+def stickies_refusing(text: str) -> Iterator[None]:
+    """A real trigger in the database that refuses a sticky with this text: a statement that
+    fails in the database itself, which no check in Python foresaw."""
+    table = Sticky._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_text() RETURNS trigger AS $$ BEGIN"
+                f" IF NEW.text = '{text}' THEN RAISE EXCEPTION 'refused by the test';"
+                " END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_text BEFORE INSERT OR UPDATE ON {table}"
+                " FOR EACH ROW EXECUTE FUNCTION refuse_text()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse_text BEFORE UPDATE ON {table} WHEN NEW.text = '{text}'"
+                " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+    yield  # the test's transaction takes the trigger away again
+
+
+def test_a_command_the_database_itself_refuses_is_refused_alone(
+    board: Workshop, alice: Participant, django_capture_on_commit_callbacks: Any
+) -> None:
+    review = make_sticky(board, alice, text="Review")
+    commands: list[protocol.BoardCommand] = [
+        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        protocol.Update(op="t2", sticky=review.pk, text="Boom"),
+        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
+    ]
+    with stickies_refusing("Boom"), django_capture_on_commit_callbacks() as callbacks:
+        deploy, refused, updated = services.run_together(
+            [(command, board, alice) for command in commands]
+        )
+    assert isinstance(deploy, Sticky) and isinstance(updated, Sticky)
+    assert isinstance(refused, DatabaseError)
+    assert timeline(board) == ["Code reviewed", "Deploy"]
+    assert seq_of(board) == 3
+    assert len(callbacks) == 4  # a patch and a seq update for each applied command, no more
+    assert list(Operation.objects.filter(workshop=board).values_list("client_op", flat=True)) == [
+        None, "t1", "t3",
+    ]  # fmt: skip
 
 
 # ----- the log: seq, operations, versions -----

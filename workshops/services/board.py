@@ -6,14 +6,14 @@ record that a client's command id was applied), committed, and only then broadca
 """
 
 import threading
-from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from fractional_indexing import generate_key_between
@@ -385,15 +385,18 @@ def run(command: protocol.BoardCommand, *, workshop: Workshop, by: Participant |
             return sticky_restore(workshop=workshop, by=by, op=command.op, sticky_id=command.sticky)
 
 
-def _pipelined() -> AbstractContextManager[object]:
+@contextmanager
+def _pipelined() -> Iterator[None]:
     """On PostgreSQL, send statements without waiting for each one's answer until an answer is
-    needed (a read, the commit): a change's writes and the savepoints around it then cost no
-    round trip of their own. An error surfaces at the next read or at the commit, inside the
-    same savepoint or transaction, so it is refused or rolled back just the same."""
+    needed (a read, the end): a change's writes and the savepoints around it then cost no
+    round trip of their own. A statement's error surfaces at the next read or at the end (as
+    Django's own error, like any other)."""
     if connection.vendor != "postgresql":
-        return nullcontext()
+        yield
+        return
     connection.ensure_connection()
-    return connection.connection.pipeline()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
 
 
 def run_together(
@@ -404,7 +407,28 @@ def run_together(
     is flushed once for all of them. Returns each command's sticky, or why it was refused.
 
     Boards are taken in the order of their ids (a board's own commands keep their order), so
-    two processes doing this at once wait for each other's boards but never deadlock."""
+    two processes doing this at once wait for each other's boards but never deadlock.
+
+    A statement the database refuses (which checks in Python should have prevented) may
+    surface, in a pipeline, only at a later command's read: then nothing is committed and the
+    commands are applied again one by one, so that only the faulty one is refused."""
+    try:
+        return _run_group(commands)
+    except DatabaseError:
+        if len(commands) == 1:
+            raise
+    outcomes: list[Sticky | Exception] = []
+    for command in commands:
+        try:
+            outcomes.extend(_run_group([command]))
+        except DatabaseError as failure:
+            outcomes.append(failure)
+    return outcomes
+
+
+def _run_group(
+    commands: list[tuple[protocol.BoardCommand, Workshop, Participant | None]],
+) -> list[Sticky | Exception]:
     outcomes: list[Sticky | Exception] = [RuntimeError("not run")] * len(commands)
     by_board = sorted(range(len(commands)), key=lambda index: commands[index][1].pk)
     # (The transaction opens first: psycopg can't leave autocommit within a pipeline.)
@@ -413,6 +437,8 @@ def run_together(
             command, workshop, by = commands[index]
             try:
                 outcomes[index] = run(command, workshop=workshop, by=by)
+            except DatabaseError:
+                raise  # the whole group is rolled back: see run_together
             except Exception as refusal:  # rolled back to its savepoint; raised to its sender
                 outcomes[index] = refusal
     return outcomes
