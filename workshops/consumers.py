@@ -7,10 +7,12 @@ from collections import deque
 from typing import Any
 from uuid import UUID, uuid4
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections
 from django.http import Http404
 
 from workshops import access, fanout, protocol, services
@@ -54,6 +56,26 @@ class ServerSend:
         return await self.inner(dict(scope, server_send=send), receive, send)
 
 
+# The thread that runs every `database_sync_to_async` call of the sockets (asgiref's one
+# thread for thread-sensitive work outside a request): the changes go there too, so a process
+# keeps one database connection and SQLite one writer. They go straight to it rather than
+# through database_sync_to_async, whose trip (context copies, checks, closing stale connections
+# before and after) measured ~1 ms per group under load: (c) p99 embedded 21.0 and 20.5 ms
+# against 13.4 and 16.3 ms; scale-out 23.6 and 20.1 ms against 21.9 and 19.6 ms.
+DATABASE_THREAD = SyncToAsync.single_thread_executor
+
+
+def _run_together(
+    commands: list[tuple[protocol.BoardCommand, Any, Any]],
+) -> list[Any]:
+    """services.run_together on the database thread, then what database_sync_to_async does
+    after each call: close connections that failed or outlived their age."""
+    try:
+        return services.run_together(commands)
+    finally:
+        close_old_connections()
+
+
 class Changes:
     """This process's board commands, applied in groups. While the database thread applies
     one group, the commands that arrive meanwhile wait and then go together: one trip to the
@@ -81,9 +103,10 @@ class Changes:
         try:
             while self.waiting:
                 group, self.waiting = self.waiting[: self.largest], self.waiting[self.largest :]
+                commands = [(command, workshop, by) for command, workshop, by, _ in group]
                 try:
-                    outcomes = await database_sync_to_async(services.run_together)(
-                        [(command, workshop, by) for command, workshop, by, _ in group]
+                    outcomes = await asyncio.get_running_loop().run_in_executor(
+                        DATABASE_THREAD, _run_together, commands
                     )
                 except asyncio.CancelledError:  # the server is stopping
                     for *_, future in group + self.waiting:
