@@ -358,7 +358,7 @@ class App:
         command = serve.command(self.server, host="127.0.0.1", port=self.port)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [PYTHON, *command[1:]],
+                command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

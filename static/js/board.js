@@ -265,18 +265,17 @@ class LiveSocket {
     this.attempt = 0;
     this.stopped = false;
     this.handlers = {};
-    this.connect(path);
+    this.connect();
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.reconnectNow();
     });
   }
 
-  connect(path) {
-    const early = window.p2pboardEarlySocket;
+  connect() {
+    const early = window.p2pboardEarlySocket; // opened by board.html, first time only
     delete window.p2pboardEarlySocket;
-    const adopt = early && early.path === path;
-    this.socket = adopt ? early.socket : new WebSocket(this.url);
+    this.socket = early ? early.socket : new WebSocket(this.url);
     const listeners = {
       open: () => {
         this.attempt = 0;
@@ -286,7 +285,7 @@ class LiveSocket {
       close: (event) => this.closed(event),
     };
     for (const [type, listener] of Object.entries(listeners)) this.socket.addEventListener(type, listener);
-    if (!adopt) return;
+    if (!early) return;
     // The socket the page opened before this script ran: what it heard meanwhile, in order.
     for (const type of Object.keys(listeners)) this.socket.removeEventListener(type, early.keep);
     for (const event of early.events) listeners[event.type](event);
