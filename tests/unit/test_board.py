@@ -710,7 +710,17 @@ def stickies_refusing(text: str) -> Iterator[None]:
                 f"CREATE TRIGGER refuse_text BEFORE UPDATE ON {table} WHEN NEW.text = '{text}'"
                 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
             )
-    yield  # the test's transaction takes the trigger away again
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DROP TRIGGER refuse_text ON {table}"
+                if connection.vendor == "postgresql"
+                else "DROP TRIGGER refuse_text"
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP FUNCTION refuse_text()")
 
 
 def test_a_command_the_database_itself_refuses_is_refused_alone(
@@ -734,6 +744,37 @@ def test_a_command_the_database_itself_refuses_is_refused_alone(
     assert list(Operation.objects.filter(workshop=board).values_list("client_op", flat=True)) == [
         None, "t1", "t3",
     ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_in_a_transaction_of_its_own_commits_once_then_broadcasts(
+    board: Workshop, alice: Participant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on the server: no enclosing transaction, so the group commits for real, and what the
+    database refuses in it is refused alone."""
+    review = make_sticky(board, alice, text="Review")
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(protocol, "publish", lambda workshop_id, message: sent.append(message))
+    commands: list[protocol.BoardCommand] = [
+        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        protocol.Update(op="t2", sticky=review.pk, text="Boom"),
+        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
+    ]
+    with stickies_refusing("Boom"):
+        deploy, refused, updated = services.run_together(
+            [(command, board, alice) for command in commands]
+        )
+    assert isinstance(deploy, Sticky) and isinstance(updated, Sticky)
+    assert isinstance(refused, DatabaseError)
+    assert not connection.in_atomic_block
+    assert timeline(board) == ["Code reviewed", "Deploy"]
+    assert [(message["op"], message["seq"]) for message in sent] == [("t1", 2), ("t3", 3)]
+
+    [alone] = services.run_together(
+        [(protocol.Update(op="t4", sticky=review.pk, text="Reviewed"), board, alice)]
+    )
+    assert isinstance(alone, Sticky) and fresh(review).text == "Reviewed"
+    assert sent[-1]["seq"] == seq_of(board) == 4
 
 
 # ----- the log: seq, operations, versions -----
