@@ -35,6 +35,11 @@ LABEL org.opencontainers.image.title="p2pboard" \
       org.opencontainers.image.version="${P2PBOARD_VERSION}" \
       org.opencontainers.image.licenses="MIT"
 
+# DejaVu Sans for the PDF map: people's text in any script (without it, ReportLab's own font).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 p2pboard \
  && useradd --system --uid 10001 --gid p2pboard --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin p2pboard

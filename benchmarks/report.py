@@ -23,7 +23,6 @@ SCENARIO_TITLES = {
     "f": "(f) export of a 300-sticky map",
     "g": "(g) memory per idle connection",
 }
-NOT_BUILT = "not measured: exports not built yet"
 # Latency does not grow through a run when the second half's p99 stays within this of the first.
 GROWTH_FACTOR, GROWTH_SLACK_MS = 1.5, 5.0
 
@@ -203,9 +202,24 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                         _ms(e["median_ms"]),
                     )
                 )
-        if "f" in scenarios:
-            out.append(_check("f", setting, "JSON export", None, "≤ 200 ms", None, NOT_BUILT))
-            out.append(_check("f", setting, "PDF export", None, "≤ 5 s", None, NOT_BUILT))
+        if (f := scenarios.get("f")) is not None:
+            if "failed" in f:
+                out.append(_check("f", setting, "ran", None, "completes", False, f["failed"]))
+            else:
+                for file_type, label, limit in (("json", "JSON", 200), ("pdf", "PDF", 5000)):
+                    median = f[file_type]["median_ms"]
+                    target = "≤ 200 ms" if file_type == "json" else "≤ 5 s"
+                    out.append(
+                        _check(
+                            "f",
+                            setting,
+                            f"median {label} export",
+                            median,
+                            target,
+                            median <= limit,
+                            _ms(median),
+                        )
+                    )
         if (g := scenarios.get("g")) is not None:
             if "failed" in g:
                 out.append(_check("g", setting, "ran", None, "completes", False, g["failed"]))
@@ -399,6 +413,15 @@ def _details(results: dict[str, Any]) -> list[str]:
                 f"{first['bytes'] / 1024:,.0f} KiB; from `sync` sent to caught up "
                 f"{_ms(e['median_sync_ms'])} (median)"
             )
+        if (f := scenarios.get("f")) and "failed" not in f:
+            notes.append(
+                "(f) "
+                + "; ".join(
+                    f"{label}: {', '.join(_ms(t) for t in f[kind]['times_ms'])}, "
+                    f"{f[kind]['bytes'] / 1024:,.0f} KiB"
+                    for kind, label in (("json", "JSON"), ("pdf", "PDF"))
+                )
+            )
         if (g := scenarios.get("g")) and "failed" not in g:
             steps = " → ".join(" + ".join(f"{m:.1f}" for m in step) for step in g["rss_mib"])
             notes.append(
@@ -496,6 +519,32 @@ def plots(results: dict[str, Any], folder: Path) -> list[str]:
         axis.grid(True, alpha=0.3)
         figure.tight_layout()
         path = folder / f"latency-{key}.png"
+        figure.savefig(path, dpi=90)
+        plt.close(figure)
+        made.append(path.name)
+    exports = {
+        setting: found["scenarios"]["f"]
+        for setting, found in results.get("settings", {}).items()
+        if "json" in found.get("scenarios", {}).get("f", {})
+    }
+    if exports:
+        figure, axes = plt.subplots(1, 2, figsize=(9, 4))
+        for axis, (kind, label, limit) in zip(
+            axes, (("json", "JSON", 200), ("pdf", "PDF", 5000)), strict=True
+        ):
+            for number, (setting, run) in enumerate(exports.items()):
+                times = run[kind]["times_ms"]
+                axis.scatter([number] * len(times), times, color=colours[setting], label=setting)
+            axis.axhline(limit, color="black", linestyle="--", linewidth=1, label="target")
+            axis.set_xticks(range(len(exports)), list(exports))
+            axis.set_xlim(-0.5, len(exports) - 0.5)
+            axis.set_ylim(bottom=0)
+            axis.set_ylabel(f"ms to download the {label} map")
+            axis.legend(fontsize=8)
+            axis.grid(True, alpha=0.3)
+        figure.suptitle(f"{SCENARIO_TITLES['f']} ({results['date']})", fontsize=10)
+        figure.tight_layout()
+        path = folder / "latency-f.png"
         figure.savefig(path, dpi=90)
         plt.close(figure)
         made.append(path.name)

@@ -44,6 +44,7 @@ from benchmarks.scenarios import (
     p2pboard_sockets,
     run_browser,
     run_catch_up,
+    run_exports,
     run_idle_memory,
     run_load,
 )
@@ -72,12 +73,16 @@ class Mode:
     browser_in: tuple[str, ...] = ("embedded", "scaleout")  # (d): settings it runs in
     big_board: int = 2000  # (d)
     catch_up_board: int = 300  # stickies already on the board in (e)
+    export_board: int = 300  # (f)
+    export_runs: int = 7  # (f): downloads of each format, after a warm-up
 
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
 # Quick: short windows; (d) in the embedded setting only (the same page either way), to stay
 # under 2 minutes.
-QUICK = Mode("quick", Timing(warmup=1, measure=2, drain=2), 2, 1, 200, 2, 0.5, ("embedded",))
+QUICK = Mode(
+    "quick", Timing(warmup=1, measure=2, drain=2), 2, 1, 200, 2, 0.5, ("embedded",), export_runs=2
+)
 
 
 def say(message: str) -> None:
@@ -187,6 +192,9 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if "e" in only:
             plan.append({"key": "e", "stickies": mode.catch_up_board})
             wanted["e"] = 11
+        if "f" in only:
+            plan.append({"key": "f", "stickies": mode.export_board})
+            wanted["f"] = 1
         started = time.monotonic()
         boards = setting.start({"boards": plan}, idle_apps="g" in only)["boards"]
         out["start_and_seed_s"] = round(time.monotonic() - started, 1)
@@ -269,7 +277,9 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                 lambda: run_browser(members["d"][0], mode.big_board, mode.browser_loads, setting),
             )
         if "f" in only:
-            scenarios["f"] = {"status": report.NOT_BUILT}
+            scenarios["f"] = attempt(
+                f"{name} (f)", lambda: run_exports(members["f"][0], setting, mode.export_runs)
+            )
         out["logs"] = setting.log_findings([0] * len(setting.apps))
     except Exception as problem:
         traceback.print_exc()

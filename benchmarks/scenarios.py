@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.client
 import json
 import os
 import random
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -360,6 +362,49 @@ def run_catch_up(
     offsets = setting.log_offsets()
     out = asyncio.run(_catch_up(members, seeded, offline=offline, operations=500, runs=runs))
     wait_idle(setting.groups(), timeout=30)
+    out["log"] = setting.log_findings(offsets)
+    return out
+
+
+# ----- (f) exports -----
+
+
+def _download(member: Member, path: str) -> tuple[float, int]:
+    """One download as a browser makes it: request to the last byte, in ms, and its size."""
+    parts = urlsplit(member.base)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": f"sessionid={member.sessionid}"})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path}: HTTP {response.status}")
+    return elapsed, len(body)
+
+
+def run_exports(member: Member, setting: Setting, runs: int) -> dict[str, Any]:
+    """Download the map of a seeded board as JSON and as PDF, `runs` times each after one
+    warm-up; the median is the figure."""
+    offsets = setting.log_offsets()
+    out: dict[str, Any] = {}
+    for file_type in ("json", "pdf"):
+        path = f"/w/{member.slug}/map.{file_type}"
+        _download(member, path)  # warm-up: the first render loads the code and the fonts
+        times, size = [], 0
+        for _ in range(runs):
+            elapsed, size = _download(member, path)
+            times.append(elapsed)
+        out[file_type] = {
+            "times_ms": times,
+            "median_ms": statistics.median(times),
+            "max_ms": max(times),
+            "bytes": size,
+            "runs": runs,
+        }
     out["log"] = setting.log_findings(offsets)
     return out
 

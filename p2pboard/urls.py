@@ -28,6 +28,8 @@ urlpatterns = [
     path("w/<str:slug>/end/", views.workshop_end, name="workshop_end"),
     path("w/<str:slug>/starter/", views.workshop_starter, name="workshop_starter"),
     path("w/<str:slug>/history/", views.history, name="history"),
+    path("w/<str:slug>/map.pdf", views.export, {"file_type": "pdf"}, name="export_pdf"),
+    path("w/<str:slug>/map.json", views.export, {"file_type": "json"}, name="export_json"),
     path(
         "w/<str:slug>/links/<str:link>/regenerate/",
         views.link_regenerate,

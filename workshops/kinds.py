@@ -26,19 +26,26 @@ class KindInfo:
     lane: str  # the lane's name under an event
     hint: str  # placeholder text when adding one
     key: str  # keyboard shortcut in the add bar
+    plural: str  # its name in exports: the key of a step's notes of this kind
 
 
+# fmt: off
 KINDS: dict[str, KindInfo] = {
     info.kind.value: info
     for info in (
-        KindInfo(Kind.EVENT, "Event", "▶", "Events", "What happened, in the past tense", "1"),
-        KindInfo(Kind.SYSTEM, "System", "⚙", "Systems and tools", "A system or tool in use", "2"),
-        KindInfo(Kind.PERSON, "People", "☺", "People and teams", "Who takes part", "3"),
-        KindInfo(Kind.PAIN, "Pain", "⚡", "Pain points", "What hurts here", "4"),
-        KindInfo(Kind.QUESTION, "Question", "?", "Questions", "What we don't know yet", "5"),
-        KindInfo(Kind.CHECK, "Check", "✓", "Checks and gates", "A check or approval", "6"),
+        KindInfo(Kind.EVENT, "Event", "▶", "Events", "What happened, in the past tense", "1",
+                 "events"),
+        KindInfo(Kind.SYSTEM, "System", "⚙", "Systems and tools", "A system or tool in use", "2",
+                 "systems"),
+        KindInfo(Kind.PERSON, "People", "☺", "People and teams", "Who takes part", "3", "people"),
+        KindInfo(Kind.PAIN, "Pain", "⚡", "Pain points", "What hurts here", "4", "pain_points"),
+        KindInfo(Kind.QUESTION, "Question", "?", "Questions", "What we don't know yet", "5",
+                 "questions"),
+        KindInfo(Kind.CHECK, "Check", "✓", "Checks and gates", "A check or approval", "6",
+                 "checks"),
     )
 }
+# fmt: on
 
 # The kinds that sit in lanes under events, in the order the lanes are drawn.
 LANE_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != Kind.EVENT)

@@ -9,11 +9,17 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
 from workshops import access, services
+from workshops.exports.json import map_json_bytes
+from workshops.exports.map import map_of
+from workshops.exports.pdf import map_pdf
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
 from workshops.models import Workshop
 from workshops.starters import BLANK, STARTERS
@@ -258,6 +264,29 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@require_GET
+def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
+    """The workshop's map, to download: a PDF for people, JSON for tools. Anyone who may look at
+    the board may take its map away."""
+    workshop = access.workshop_by_slug(slug)
+    access.resolve(workshop=workshop, user=request.user, session=request.session)
+    workshop_map = map_of(workshop)
+    if file_type == "pdf":
+        body, content_type = map_pdf(workshop_map), "application/pdf"
+    else:
+        body, content_type = map_json_bytes(workshop_map), "application/json"
+    stamp = timezone.localtime(workshop_map.exported_at).strftime("%Y-%m-%d")
+    filename = f"{slugify(workshop.title) or 'workshop'}-map-{stamp}.{file_type}"
+    return HttpResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every change to the board, newest first, for the facilitators."""
     workshop = _facilitated(request, slug)
