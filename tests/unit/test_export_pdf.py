@@ -15,6 +15,7 @@ from tests.factories import make_participant, make_sticky
 from workshops import services
 from workshops.exports import pdf
 from workshops.exports.map import Map, map_of
+from workshops.exports.pdf import look
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
 from workshops.protocol import Place
@@ -187,7 +188,7 @@ def test_line_breaks_in_a_sticky_are_kept(board: Workshop, alice: Participant) -
 
 
 def test_text_in_other_scripts_survives(board: Workshop, alice: Participant) -> None:
-    if pdf._fonts()[0] != "DejaVuSans":  # Vera, the fallback, has Latin letters only
+    if look.fonts()[0] != "DejaVuSans":  # Vera, the fallback, has Latin letters only
         pytest.skip("DejaVu Sans is not installed here")
     board.title = "Путь к продакшену"
     board.save()
@@ -247,4 +248,4 @@ def test_a_step_with_more_notes_than_a_page_holds_goes_on_over_the_next_page(
 def test_the_stickies_have_the_colours_of_the_board() -> None:
     css = (Path(settings.BASE_DIR) / "static/css/app.css").read_text()
     board_colours = dict(re.findall(r"--k-(\w+): (#[0-9a-f]{6})", css))
-    assert board_colours == pdf.COLOURS
+    assert board_colours == look.COLOURS
