@@ -6,8 +6,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from tests.factories import make_participant, make_user, make_workshop
-from workshops.models import Participant, Workshop
+from tests.factories import make_note, make_participant, make_sticky, make_user, make_workshop
+from workshops import services
+from workshops.kinds import Kind
+from workshops.models import Participant, Sticky, Workshop
+from workshops.protocol import Place
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
@@ -42,3 +45,26 @@ def other_board(db: None) -> Workshop:
 @pytest.fixture
 def alice(board: Workshop) -> Participant:
     return make_participant(board, "Alice")
+
+
+@pytest.fixture
+def mapped(board: Workshop, alice: Participant) -> dict[str, Sticky]:
+    """A small real map: three steps (the third in parallel with the second), notes under
+    them, two pain points on the second step and one on the third, and some parked."""
+    idea = make_sticky(board, alice, text="Story picked up")
+    review = make_sticky(board, alice, text="Code reviewed")
+    deploy = make_sticky(board, alice, text="Deployed to staging")
+    services.sticky_update(workshop=board, by=alice, op=None, sticky_id=deploy.pk, parallel=True)
+    bob = make_participant(board, "Bob")
+    for text in ("Reviewers are busy", "Nobody owns the queue"):
+        make_note(board, bob, Kind.PAIN, text, review)
+    make_note(board, alice, Kind.PAIN, "Staging is shared", deploy)
+    make_note(board, alice, Kind.QUESTION, "Who approves?", deploy)
+    make_note(board, alice, Kind.PERSON, "Dev team", idea)
+    make_note(board, alice, Kind.PERSON, "  dev   TEAM ", review)
+    make_note(board, alice, Kind.PERSON, "Ops", deploy)
+    make_note(board, alice, Kind.SYSTEM, "GitHub", review)
+    make_note(board, alice, Kind.CHECK, "Two approvals", review)
+    make_sticky(board, alice, kind=Kind.PAIN, text="Flaky tests", place=Place(parked=True))
+    make_sticky(board, alice, text="Released", place=Place(parked=True))
+    return {"idea": idea, "review": review, "deploy": deploy}

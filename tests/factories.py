@@ -46,3 +46,10 @@ def make_sticky(
         place=place or Place(parked=kind != Kind.EVENT),
         after=after,
     )
+
+
+def make_note(workshop: Workshop, by: Participant, kind: str, text: str, event: Sticky) -> Sticky:
+    """A note of this kind in its lane under an event on the timeline."""
+    return make_sticky(
+        workshop, by, kind=kind, text=text, place=Place(parked=False, event=event.pk)
+    )

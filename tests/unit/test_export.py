@@ -8,41 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_participant, make_sticky
+from tests.factories import make_note, make_participant, make_sticky
 from tests.unit.test_access_http import as_participant
 from workshops import services
 from workshops.exports.json import FORMAT, VERSION, map_json
 from workshops.exports.map import map_of
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
-from workshops.protocol import Place
-
-
-def note(board: Workshop, by: Participant, kind: str, text: str, event: Sticky | None) -> Sticky:
-    place = Place(parked=False, event=event.pk) if event else Place(parked=True)
-    return make_sticky(board, by, kind=kind, text=text, place=place)
-
-
-@pytest.fixture
-def mapped(board: Workshop, alice: Participant) -> dict[str, Sticky]:
-    """A small real map: three steps, notes under them, some parked."""
-    idea = make_sticky(board, alice, text="Story picked up")
-    review = make_sticky(board, alice, text="Code reviewed")
-    deploy = make_sticky(board, alice, text="Deployed to staging")
-    services.sticky_update(workshop=board, by=alice, op=None, sticky_id=deploy.pk, parallel=True)
-    bob = make_participant(board, "Bob")
-    for text in ("Reviewers are busy", "Nobody owns the queue"):
-        note(board, bob, Kind.PAIN, text, review)
-    note(board, alice, Kind.PAIN, "Staging is shared", deploy)
-    note(board, alice, Kind.QUESTION, "Who approves?", deploy)
-    note(board, alice, Kind.PERSON, "Dev team", idea)
-    note(board, alice, Kind.PERSON, "  dev   TEAM ", review)
-    note(board, alice, Kind.PERSON, "Ops", deploy)
-    note(board, alice, Kind.SYSTEM, "GitHub", review)
-    note(board, alice, Kind.CHECK, "Two approvals", review)
-    note(board, alice, Kind.PAIN, "Flaky tests", None)
-    make_sticky(board, alice, text="Released", place=Place(parked=True))
-    return {"idea": idea, "review": review, "deploy": deploy}
 
 
 def test_the_map_holds_the_steps_in_order_with_their_lanes(
@@ -85,9 +57,9 @@ def test_a_tie_in_pain_goes_to_the_step_with_more_open_questions(
         make_sticky(board, alice, text="Built"),
         make_sticky(board, alice, text="Tested"),
     )
-    note(board, alice, Kind.PAIN, "Slow", first)
-    note(board, alice, Kind.PAIN, "Flaky", second)
-    note(board, alice, Kind.QUESTION, "Which suite?", second)
+    make_note(board, alice, Kind.PAIN, "Slow", first)
+    make_note(board, alice, Kind.PAIN, "Flaky", second)
+    make_note(board, alice, Kind.QUESTION, "Which suite?", second)
     assert [s.step.event.text for s in map_of(board).hot_spots] == ["Tested", "Built"]
 
 
