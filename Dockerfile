@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# p2pboard production image: Daphne serving p2pboard.asgi:application on port 8000.
+# p2pboard production image: Uvicorn serving p2pboard.asgi:application on port 8000 (see CMD).
 #
 #   docker build --build-arg P2PBOARD_VERSION=0.1.0 -t p2pboard:0.1.0 .
 #
