@@ -40,7 +40,6 @@ class RateLimit:
 
 
 log = logging.getLogger(__name__)
-_eager_task = asyncio.create_eager_task_factory(asyncio.Task)
 
 
 class ServerSend:
@@ -275,7 +274,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.sending is None:
             # Send at once: an eager task runs until it would have to wait, which with Daphne
             # is never (it buffers), so the frame is written without a turn of the event loop.
-            task = _eager_task(self.loop, self.write(frame))
+            task = fanout.eager_task(self.loop, self.write(frame))
             if not task.done():
                 self.sending = task
         elif len(self.backlog) < LIMITS.socket_backlog:

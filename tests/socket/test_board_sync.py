@@ -62,6 +62,22 @@ async def test_an_added_sticky_reaches_everyone_with_the_next_sequence_number(
     assert await stored(board) == [("Code reviewed", "event", False, 1)]
 
 
+async def test_each_socket_gets_each_patch_once(
+    sockets: list[Socket], board: Workshop, alice: Participant
+) -> None:
+    """With Redis, a process writes its own patches to its sockets at once and skips them when
+    they come back through Redis: never twice."""
+    fran = await joined(sockets, board, user=board.owner)
+    ally = await joined(sockets, board, participant=alice)
+    await settled(fran, ally)
+    await ally.send(add("a-1", "Code reviewed"))
+    await ally.send(add("a-2", "Deployed"))
+    for socket in (fran, ally):
+        got = [await socket.receive_type("patch"), await socket.receive_type("patch")]
+        assert [(patch["op"], patch["seq"]) for patch in got] == [("a-1", 1), ("a-2", 2)]
+        assert await socket.nothing_more()
+
+
 async def test_every_command_changes_the_board_once_and_in_order(
     sockets: list[Socket], board: Workshop, alice: Participant
 ) -> None:
