@@ -264,7 +264,6 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@require_GET
 def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
     """The workshop's map, to download: a PDF for people, JSON for tools. Anyone who may look at
     the board may take its map away."""
@@ -287,6 +286,7 @@ def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
     )
 
 
+@require_GET
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every change to the board, newest first, for the facilitators."""
     workshop = _facilitated(request, slug)

@@ -102,3 +102,9 @@ def test_only_facilitators_read_the_history(client: Client, board: Workshop, who
         client.force_login(make_user())
     response = client.get(reverse("history", args=[board.slug]))
     assert response.status_code == 403
+
+
+def test_the_history_and_the_map_are_only_read(client: Client, board: Workshop) -> None:
+    client.force_login(board.owner)
+    for name in ("history", "export_json"):
+        assert client.post(reverse(name, args=[board.slug])).status_code == 405

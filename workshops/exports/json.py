@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from workshops.exports.map import HotSpot, Involvement, Map, Note, Step
-from workshops.kinds import KINDS, LANE_KINDS
+from workshops.kinds import KINDS
 
 FORMAT = "p2pboard-map"
 VERSION = 1
@@ -83,10 +83,7 @@ def map_json(workshop_map: Map) -> dict[str, Any]:
             "people": [_involvement(person) for person in workshop_map.people],
             "systems": [_involvement(system) for system in workshop_map.systems],
         },
-        "kinds": {
-            kind: {"label": KINDS[kind].short, "lane": KINDS[kind].lane}
-            for kind in ("event", *LANE_KINDS)
-        },
+        "kinds": {kind: {"label": info.short, "lane": info.lane} for kind, info in KINDS.items()},
     }
 
 

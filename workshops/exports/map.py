@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.utils import timezone
 
-from workshops.kinds import KINDS, LANE_KINDS, Kind, KindInfo
+from workshops.kinds import KINDS, Kind, KindInfo
 from workshops.models import Participant, Sticky, Workshop
 from workshops.services.board import board_of
 
@@ -161,5 +161,5 @@ def map_of(workshop: Workshop) -> Map:
         hot_spots=_hot_spots(steps),
         people=_involvement(steps, Kind.PERSON),
         systems=_involvement(steps, Kind.SYSTEM),
-        counts={kind: counts[kind] for kind in (Kind.EVENT.value, *LANE_KINDS)},
+        counts={kind: counts[kind] for kind in KINDS},
     )
