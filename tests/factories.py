@@ -1,11 +1,13 @@
 """Test data, made through the same services the product uses."""
 
 import itertools
+import json
 from uuid import UUID
 
 from django.contrib.auth.models import User
 
-from workshops import services
+from workshops import commands, services
+from workshops.commands import Command
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
 from workshops.protocol import END, Place
@@ -53,3 +55,16 @@ def make_note(workshop: Workshop, by: Participant, kind: str, text: str, event: 
     return make_sticky(
         workshop, by, kind=kind, text=text, place=Place(parked=False, event=event.pk)
     )
+
+
+def command(name: str, op: str | None = None, **fields: object) -> Command:
+    """A command as a browser would send it, read by the real parser (ids and places as JSON)."""
+
+    def wire(value: object) -> object:
+        if isinstance(value, Place):
+            return {"parked": value.parked, "event": str(value.event) if value.event else None}
+        return str(value) if isinstance(value, UUID) else value
+
+    frame: dict[str, object] = {"type": name, **({"op": op} if op else {})}
+    frame |= {key: wire(value) for key, value in fields.items()}
+    return commands.parse(json.dumps(frame))

@@ -3,6 +3,8 @@
 A visitor reaches a board in one of three roles: facilitator (the owner or a co-facilitator, by
 account), participant (joined by the participant link; remembered by the session) or observer
 (came by the observer link; sees, changes nothing). Anyone else is refused.
+`services.people.access_of` works a visitor's access out (and makes a facilitator's place on the
+board the first time); this module only reads.
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from django.http import Http404
 from django.utils.crypto import constant_time_compare
 
 from workshops.models import Participant, Workshop
+from workshops.visibility import Viewer
 
 SESSION_KEY = "p2pboard"
 
@@ -24,9 +27,11 @@ User = Account | AnonymousUser
 
 
 class Role(StrEnum):
-    FACILITATOR = "facilitator"
-    PARTICIPANT = "participant"
+    """Who someone is on a board, from the one who may do least to the one who may do most."""
+
     OBSERVER = "observer"
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,13 @@ class Access:
     @property
     def can_edit(self) -> bool:
         return self.role is not Role.OBSERVER and self.workshop.is_active
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(
+            participant=self.participant.pk if self.participant else None,
+            facilitator=self.is_facilitator,
+        )
 
 
 def workshop_by_slug(slug: str) -> Workshop:
@@ -76,6 +88,11 @@ def remember_observer(session: Session, workshop: Workshop) -> None:
     session[SESSION_KEY] = remembered
 
 
+def remembered_observer(session: Session, workshop: Workshop) -> bool:
+    token = _remembered(session)["observing"].get(str(workshop.pk))
+    return isinstance(token, str) and constant_time_compare(token, workshop.observer_token)
+
+
 def remembered_participant(session: Session, workshop: Workshop) -> Participant | None:
     participant_id = _remembered(session)["participants"].get(str(workshop.pk))
     if participant_id is None:
@@ -86,25 +103,6 @@ def remembered_participant(session: Session, workshop: Workshop) -> Participant 
 def require_not_removed(participant: Participant) -> None:
     if participant.removed_at is not None:
         raise PermissionDenied("The facilitator removed you from this workshop.")
-
-
-def resolve(*, workshop: Workshop, user: User, session: Session) -> Access:
-    """The visitor's access to the workshop, or PermissionDenied with a message for them."""
-    from workshops import services  # services import this module
-
-    if isinstance(user, Account) and is_facilitator(user, workshop):
-        me = services.facilitator_participant(workshop=workshop, user=user)
-        return Access(workshop, Role.FACILITATOR, me)
-    if (participant := remembered_participant(session, workshop)) is not None:
-        require_not_removed(participant)
-        return Access(workshop, Role.PARTICIPANT, participant)
-    token = _remembered(session)["observing"].get(str(workshop.pk))
-    if token and constant_time_compare(token, workshop.observer_token):
-        return Access(workshop, Role.OBSERVER, None)
-    raise PermissionDenied(
-        "This board is open to the people of its workshop only. "
-        "Ask the facilitator for the link to join."
-    )
 
 
 def require_facilitator(*, workshop: Workshop, user: User) -> None:

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
 from django.http import Http404
 
-from workshops import access, fanout, protocol, services
+from workshops import access, commands, fanout, protocol, services
 from workshops.limits import LIMITS
+from workshops.visibility import EVERYONE, Viewer
 
 
 class RateLimit:
@@ -64,13 +65,11 @@ class ServerSend:
 DATABASE_THREAD = SyncToAsync.single_thread_executor
 
 
-def _run_together(
-    commands: list[tuple[protocol.BoardCommand, Any, Any]],
-) -> list[Any]:
+def _run_together(group: list[tuple[commands.Command, Any, Any]]) -> list[Any]:
     """services.run_together on the database thread, then what database_sync_to_async does
     after each call: close connections that failed or outlived their age."""
     try:
-        return services.run_together(commands)
+        return services.run_together(group)
     finally:
         close_old_connections()
 
@@ -85,10 +84,10 @@ class Changes:
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.waiting: list[tuple[protocol.BoardCommand, Any, Any, asyncio.Future[Any]]] = []
+        self.waiting: list[tuple[commands.Command, Any, Any, asyncio.Future[Any]]] = []
         self.draining: asyncio.Task[None] | None = None
 
-    async def apply(self, command: protocol.BoardCommand, workshop: Any, by: Any) -> Any:
+    async def apply(self, command: commands.Command, workshop: Any, by: Any) -> Any:
         loop = asyncio.get_running_loop()
         if loop is not self.loop:  # a new event loop (a new test): start afresh
             self.loop, self.waiting, self.draining = loop, [], None
@@ -102,10 +101,10 @@ class Changes:
         try:
             while self.waiting:
                 group, self.waiting = self.waiting[: self.largest], self.waiting[self.largest :]
-                commands = [(command, workshop, by) for command, workshop, by, _ in group]
+                batch = [(command, workshop, by) for command, workshop, by, _ in group]
                 try:
                     outcomes = await asyncio.get_running_loop().run_in_executor(
-                        DATABASE_THREAD, _run_together, commands
+                        DATABASE_THREAD, _run_together, batch
                     )
                 except asyncio.CancelledError:  # the server is stopping
                     for *_, future in group + self.waiting:
@@ -129,13 +128,18 @@ changes = Changes()
 
 def _enter(slug: str, user: Any, session: Any) -> access.Access:
     workshop = access.workshop_by_slug(slug)
-    return access.resolve(workshop=workshop, user=user, session=session)
+    return services.access_of(workshop=workshop, user=user, session=session)
+
+
+# How far each role reaches, to compare with the least role a command needs.
+REACH = {access.Role.OBSERVER: 0, access.Role.PARTICIPANT: 1, access.Role.FACILITATOR: 2}
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
     """One browser's socket to one board."""
 
     me: access.Access | None = None
+    viewer: Viewer = EVERYONE  # what the fan-out shows this socket
     connection_id: UUID | None = None
     editing: UUID | None = None
     sending: "asyncio.Task[None] | None" = None  # a send that had to wait (frames queue behind)
@@ -167,14 +171,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.backlog: deque[str] = deque()
         self.loop = asyncio.get_running_loop()
         self.send_frame = self.scope.get("server_send", self.base_send)
+        self.viewer = self.me.viewer
         workshop = self.me.workshop
         await fanout.hub.join(workshop.pk, self)
         participant = self.me.participant
         await self.send_message(
-            protocol.welcome(
-                workshop=workshop,
+            protocol.message(
+                "welcome",
+                seq=workshop.seq,
                 role=self.me.role.value,
-                participant_id=participant.pk if participant else None,
+                participant=participant.pk if participant else None,
             )
         )
         connection = await database_sync_to_async(services.presence_connect)(
@@ -208,31 +214,34 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 )
             return
         try:
-            command = protocol.parse(text_data)
+            command = commands.parse(text_data)
         except protocol.ProtocolError as problem:
             await self.send_message(protocol.error(problem.code, problem.message, problem.op))
             return
-        match command:
-            case protocol.Ping():
-                seq = await database_sync_to_async(self._seen)()
-                await self.send_message(protocol.pong(seq))
-            case protocol.Sync(since=since):
-                update = await database_sync_to_async(services.catch_up)(
-                    workshop=self.me.workshop, since=since
-                )
-                await self.send_message(update)
-            case protocol.Editing(sticky=sticky):
-                await self.say_editing(sticky)
-            case _:
-                await self.change(command)
+        if command.spec.changes_board:
+            await self.change(command)  # the change's skeleton checks the role
+        elif REACH[self.me.role] < REACH[command.spec.role]:
+            await self.send_message(
+                protocol.error("not_allowed", "Observers can look at the board but not change it.")
+            )
+        elif command.name == "ping":
+            seq = await database_sync_to_async(self._seen)()
+            await self.send_message(protocol.message("pong", seq=seq))
+        elif command.name == "sync":
+            update = await database_sync_to_async(services.catch_up)(
+                workshop=self.me.workshop, since=command.values["since"], viewer=self.viewer
+            )
+            await self.send_message(update)
+        elif command.name == "editing":
+            await self.say_editing(command.values["sticky"])
 
-    async def change(self, command: protocol.BoardCommand) -> None:
+    async def change(self, command: commands.Command) -> None:
         """Apply a change; its broadcast (after the commit) confirms it to this socket too."""
-        assert self.me is not None
+        assert self.me is not None and command.op is not None
         try:
             await changes.apply(command, self.me.workshop, self.me.participant)
         except services.AlreadyApplied as applied:
-            await self.send_message(protocol.ack(op=command.op, seq=applied.seq))
+            await self.send_message(protocol.message("ack", op=command.op, seq=applied.seq))
         except PermissionDenied as refusal:
             await self.send_message(protocol.error("not_allowed", str(refusal), command.op))
         except ValidationError as problem:
@@ -249,8 +258,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.editing = sticky
         await protocol.apublish(
             self.me.workshop.pk,
-            protocol.editing(
-                participant=person.pk, name=person.name, colour=person.colour, sticky=sticky
+            protocol.message(
+                "editing",
+                participant=person.pk,
+                name=person.name,
+                colour=person.colour,
+                sticky=str(sticky) if sticky else None,
             ),
         )
 

@@ -23,19 +23,60 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from workshops.visibility import Audience, EntityState, Viewer, view
+
 log = logging.getLogger(__name__)
 
 CONTROL = "!"  # a frame starting with this is for the server's sockets, not for browsers
+VIEWS = "@"  # a message that some viewers see differently from others (Views, as JSON)
 
 # A task that runs at once until it has to wait, rather than on the loop's next turn.
 eager_task = asyncio.create_eager_task_factory(asyncio.Task)
 
 
 class Socket(Protocol):
+    viewer: Viewer
+
     def deliver(self, frame: str) -> None:
         """Queue a frame for this socket; never waits (a slow reader must not hold up others)."""
 
     async def control(self, message: dict[str, Any]) -> None: ...
+
+
+class Views:
+    """A message with entity states that not every viewer may see in full. It travels whole
+    between processes (inside the deployment); each process writes to each of its sockets the
+    frame for what that socket's viewer may see, serialised once per distinct view."""
+
+    def __init__(self, content: dict[str, Any], entities: list[EntityState]) -> None:
+        self.content, self.entities = content, entities
+        self.restricted = [e.audience for e in entities if e.audience is not None]
+
+    def frame_for(self, viewer: Viewer, frames: dict[tuple[bool, ...], str]) -> str:
+        signature = tuple(audience.admits(viewer) for audience in self.restricted)
+        frame = frames.get(signature)
+        if frame is None:
+            states = (view(viewer, entity) for entity in self.entities)
+            entities = [state for state in states if state is not None]
+            frame = json.dumps(self.content | {"entities": entities}, separators=(",", ":"))
+            frames[signature] = frame
+        return frame
+
+    def encode(self) -> str:
+        entities = [
+            [e.key, e.state, e.audience.as_json() if e.audience else None, e.redacted]
+            for e in self.entities
+        ]
+        return VIEWS + json.dumps({"content": self.content, "entities": entities})
+
+    @classmethod
+    def decode(cls, frame: str) -> "Views":
+        message = json.loads(frame[len(VIEWS) :])
+        entities = [
+            EntityState(key, state, Audience.from_json(audience) if audience else None, redacted)
+            for key, state, audience, redacted in message["entities"]
+        ]
+        return cls(message["content"], entities)
 
 
 def channel(board_id: int) -> str:
@@ -100,6 +141,9 @@ class Hub:
     def publish_control(self, board_id: int, message: dict[str, Any]) -> None:
         self.publish(board_id, CONTROL + json.dumps(message))
 
+    def publish_views(self, board_id: int, views: Views) -> None:
+        self.publish(board_id, views.encode())
+
     async def apublish(self, board_id: int, frame: str) -> None:
         """The same, from the event loop itself."""
         self._send(board_id, frame)
@@ -137,6 +181,11 @@ class Hub:
     # ----- delivering to this process's sockets -----
 
     async def _deliver(self, board_id: int, frame: str) -> None:
+        if frame.startswith(VIEWS):
+            views, frames = Views.decode(frame), dict[tuple[bool, ...], str]()
+            for socket in list(self.boards.get(board_id, ())):
+                socket.deliver(views.frame_for(socket.viewer, frames))
+            return
         if not frame.startswith(CONTROL):
             for socket in list(self.boards.get(board_id, ())):
                 socket.deliver(frame)

@@ -43,8 +43,12 @@ class Workshop(models.Model):
     participant_token = models.CharField(max_length=64, unique=True, default=new_token)
     observer_token = models.CharField(max_length=64, unique=True, default=new_token)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.FRAME)
+    # Silent brainstorm: while on, new stickies are seen by their author only, until revealed.
+    private_brainstorm = models.BooleanField(default=False)
     # The board's sequence number: every committed change to the board takes the next one.
     seq = models.BigIntegerField(default=0)
+    # Grows with every change of the board's own state (title, phase, ...), as a sticky's does.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -141,7 +145,11 @@ class Sticky(models.Model):
     parked = models.BooleanField(default=True)
     rank = RankField(max_length=200)
     parallel = models.BooleanField(default=False)  # events: happens alongside the previous one
+    # Made during a silent brainstorm and not revealed yet: seen by its author only.
+    private = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # Grows with each change of the text alone: an edit names the text it was based on.
+    text_version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -168,13 +176,6 @@ class Sticky(models.Model):
     def info(self) -> KindInfo:
         return KINDS[self.kind]
 
-    @property
-    def html(self) -> str:
-        """This sticky drawn by `board.html#sticky`, rendered once per version."""
-        from workshops.rendering import sticky_html
-
-        return sticky_html(self)
-
 
 class Operation(models.Model):
     """One committed change to a board: the board's history, and what a reconnecting client
@@ -185,11 +186,13 @@ class Operation(models.Model):
     participant = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The id the browser gave the command, so that a resent command is applied once.
+    # The id the sender's browser gave the command, so that a resent command is applied once.
+    # Ids are the sender's own: another participant's ids neither collide nor confirm anything.
     client_op = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (unique when given)
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20)  # the command's name in the registry
     summary = models.CharField(max_length=400)
-    stickies = models.JSONField(default=list)  # ids of the stickies it changed
+    # What it changed, as "<entity>:<id>" (workshops/entities.py): what catch-up re-reads.
+    entities = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -197,9 +200,9 @@ class Operation(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["workshop", "seq"], name="one_operation_per_seq"),
             models.UniqueConstraint(
-                fields=["workshop", "client_op"],
+                fields=["workshop", "participant", "client_op"],
                 condition=models.Q(client_op__isnull=False),
-                name="client_op_applied_once",
+                name="client_op_applied_once_per_sender",
             ),
         ]
 

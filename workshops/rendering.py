@@ -1,18 +1,23 @@
-"""Rendering stickies once: the same partial draws a sticky on the page, in live patches and in
-print, and each version of a sticky is rendered once per process, however many pages show it."""
+"""Drawing the board: the same partials draw a sticky on the page and in live patches, and each
+version of a sticky is rendered once per process, however many screens show it; a whole board
+unchanged since it was last drawn for the same view is not drawn again."""
 
-from typing import TYPE_CHECKING
+import threading
+from typing import Any
 
 from django.template.loader import render_to_string
 
-if TYPE_CHECKING:
-    from workshops.models import Sticky
+from workshops.kinds import KINDS, LANE_KINDS
+from workshops.limits import LIMITS
+from workshops.models import Participant, Sticky, Workshop
+from workshops.selectors import board_of, has_private
+from workshops.visibility import Viewer
 
 CACHE_SIZE = 20_000  # about 16 MiB of html
 _rendered: dict[tuple[object, ...], str] = {}
 
 
-def sticky_html(sticky: "Sticky") -> str:
+def sticky_html(sticky: Sticky) -> str:
     author = sticky.created_by
     # Everything the partial shows that can change: the version covers the sticky itself.
     key = (
@@ -29,3 +34,40 @@ def sticky_html(sticky: "Sticky") -> str:
             _rendered.clear()
         _rendered[key] = html
     return html
+
+
+def board_context(workshop: Workshop) -> dict[str, Any]:
+    """What the board's templates need, on the page and in a fresh render alike."""
+    return {
+        "workshop": workshop,
+        "kinds": KINDS.values(),
+        "lane_kinds": [KINDS[kind] for kind in LANE_KINDS],
+        "lane_names": {kind: KINDS[kind].lane for kind in LANE_KINDS},
+        "limits": LIMITS,
+    }
+
+
+def render_board(workshop: Workshop, viewer: Viewer) -> str:
+    """The whole board as the page shows it to `viewer`. A board unchanged since it was last
+    drawn (the same sequence number and authors) for the same view is not drawn again: people
+    joining a workshop together get the same render. While someone has private stickies, views
+    differ by who is looking, and the cache keys by that too."""
+    authors: tuple[tuple[Any, ...], ...] = tuple(
+        Participant.objects.filter(workshop=workshop).values_list("pk", "name", "colour")
+    )
+    details = (workshop.version, workshop.first_event, workshop.last_event)
+    view = viewer.participant if has_private(workshop) else "everyone"
+    key = (workshop.pk, workshop.slug, workshop.seq, details, hash(authors), view)
+    html = _boards.get(key)
+    if html is None:
+        context = board_context(workshop) | {"board": board_of(workshop, viewer)}
+        html = render_to_string("workshops/board.html#board-content", context)
+        with _boards_lock:
+            if len(_boards) >= 32:
+                _boards.clear()
+            _boards[key] = html
+    return html
+
+
+_boards: dict[tuple[object, ...], str] = {}
+_boards_lock = threading.Lock()

@@ -21,7 +21,8 @@ from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
-from workshops.models import Workshop
+from workshops.models import Participant, Workshop
+from workshops.rendering import board_context, render_board
 from workshops.starters import BLANK, STARTERS
 
 
@@ -71,7 +72,8 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         starter = form.cleaned_data.pop("starter")
         workshop = services.workshop_create(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        services.workshop_apply_starter(workshop=workshop, by=request.user, starter=starter)
+        me = services.facilitator_participant(workshop=workshop, user=request.user)  # type: ignore[arg-type]
+        services.workshop_apply_starter(workshop=workshop, by=me, starter=starter)
         if starter != BLANK:
             messages.success(
                 request, f"The board starts from the template “{STARTERS[starter].name}”."
@@ -87,16 +89,21 @@ def _links(request: HttpRequest, workshop: Workshop) -> dict[str, str]:
     return {"join_url": join, "observe_url": watch, "join_qr": qr}
 
 
-def board(request: HttpRequest, slug: str) -> HttpResponse:
+def _visitor(request: HttpRequest, slug: str) -> access.Access:
     workshop = access.workshop_by_slug(slug)
-    me = access.resolve(workshop=workshop, user=request.user, session=request.session)
+    return services.access_of(workshop=workshop, user=request.user, session=request.session)
+
+
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    me = _visitor(request, slug)
+    workshop = me.workshop
     people, observers = services.present(workshop)
     context = {
         "me": me,
         "present_people": people,
         "observers": observers,
-        "board_html": services.render_board(workshop),
-        **services.board_context(workshop),
+        "board_html": render_board(workshop, me.viewer),
+        **board_context(workshop),
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
@@ -148,6 +155,11 @@ def _facilitated(request: HttpRequest, slug: str) -> Workshop:
     workshop = access.workshop_by_slug(slug)
     access.require_facilitator(workshop=workshop, user=request.user)
     return workshop
+
+
+def _me(request: HttpRequest, workshop: Workshop) -> Participant:
+    """The facilitator's own place on the board, from which they change it over HTTP."""
+    return services.facilitator_participant(workshop=workshop, user=request.user)  # type: ignore[arg-type]
 
 
 def _manage_context(request: HttpRequest, workshop: Workshop) -> dict[str, object]:
@@ -255,7 +267,9 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("manage", slug=workshop.slug)
     starter = form.cleaned_data["starter"]
     try:
-        services.workshop_apply_starter(workshop=workshop, by=request.user, starter=starter)
+        services.workshop_apply_starter(
+            workshop=workshop, by=_me(request, workshop), starter=starter
+        )
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
         return redirect("manage", slug=workshop.slug)
@@ -267,8 +281,7 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
 def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
     """The workshop's map, to download: a PDF for people, JSON for tools. Anyone who may look at
     the board may take its map away."""
-    workshop = access.workshop_by_slug(slug)
-    access.resolve(workshop=workshop, user=request.user, session=request.session)
+    workshop = _visitor(request, slug).workshop
     workshop_map = map_of(workshop)
     if file_type == "pdf":
         body, content_type = map_pdf(workshop_map), "application/pdf"
@@ -298,10 +311,13 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def workshop_end(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = _facilitated(request, slug)
-    if request.POST.get("reopen"):
-        services.workshop_reopen(workshop=workshop, by=request.user)
-        messages.success(request, "The workshop is open again.")
-    else:
-        services.workshop_end(workshop=workshop, by=request.user)
-        messages.success(request, "The workshop has ended; its board is now read-only.")
+    try:
+        if request.POST.get("reopen"):
+            services.workshop_reopen(workshop=workshop, by=_me(request, workshop))
+            messages.success(request, "The workshop is open again.")
+        else:
+            services.workshop_end(workshop=workshop, by=_me(request, workshop))
+            messages.success(request, "The workshop has ended; its board is now read-only.")
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
     return HttpResponseRedirect(reverse("manage", args=[workshop.slug]))

@@ -1,5 +1,6 @@
 """A simulated browser: the same bookkeeping as static/js/board.js (sequence numbers, gaps,
-catch-up, resending unconfirmed commands, newest version wins), over a real socket."""
+catch-up, resending unconfirmed commands, newest version wins for every kind of entity), over a
+real socket."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -8,6 +9,7 @@ from typing import Any
 from tests.socket.conftest import Socket
 
 StickyView = tuple[str, str, bool, str | None, str, int]  # kind, text, parked, event, rank, version
+BoardView = tuple[str, str, bool, int]  # title, phase, private_brainstorm, version
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -73,8 +75,10 @@ class SimulatedClient:
     socket: Socket | None = None
     seq: int = 0
     ahead: set[int] = field(default_factory=set)
-    versions: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)  # "<entity>:<id>" -> version
     view: dict[str, StickyView] = field(default_factory=dict)
+    board: BoardView | None = None
+    me: int | None = None  # this client's participant id, from `welcome`
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
     counter: int = 0
@@ -121,6 +125,7 @@ class SimulatedClient:
         kind = message["type"]
         if kind == "welcome":
             assert self.socket is not None
+            self.me = message["participant"]
             if message["seq"] != self.seq:
                 await self.socket.send({"type": "sync", "since": self.seq})
             for command in list(self.outbox.values()):
@@ -128,28 +133,36 @@ class SimulatedClient:
         elif kind == "patch":
             if message["seq"] <= self.seq or message["seq"] in self.ahead:
                 return
-            self.apply(message["stickies"])
+            self.apply(message["entities"])
             if message["seq"] == self.seq + 1:
                 self.advance(message["seq"])
             else:
                 self.ahead.add(message["seq"])
-            self.outbox.pop(message["op"] or "", None)
+            if message["by"] == self.me:  # op ids are the sender's own
+                self.outbox.pop(message["op"] or "", None)
         elif kind == "catchup":
-            self.apply(message["stickies"])
+            self.apply(message["entities"])
             self.advance(message["seq"])
         elif kind == "snapshot":
             self.view = read_sticky_html(message["html"])
-            self.versions = {sticky_id: view[5] for sticky_id, view in self.view.items()}
+            self.versions = {f"sticky:{sid}": view[5] for sid, view in self.view.items()}
+            self.board = None
+            self.apply([message["board"]])
             self.seq, self.ahead = message["seq"], set()
         elif kind in {"ack", "error"}:
             self.outbox.pop(message.get("op") or "", None)
 
     def apply(self, states: list[dict[str, Any]]) -> None:
+        """Every kind of entity through one path: the newest version of each wins."""
         for state in states:
-            if state["version"] <= self.versions.get(state["id"], 0):
+            key = f"{state['entity']}:{state['id']}"
+            if state["version"] <= self.versions.get(key, 0):
                 continue
-            self.versions[state["id"]] = state["version"]
-            if state["deleted"]:
+            self.versions[key] = state["version"]
+            if state["entity"] == "board":
+                board = (state["title"], state["phase"], state["private_brainstorm"])
+                self.board = (*board, state["version"])
+            elif state["deleted"] or "html" not in state:  # deleted, or someone's private one
                 self.view.pop(state["id"], None)
             else:
                 [(sticky_id, (kind, text, _, _, rank, version))] = read_sticky_html(

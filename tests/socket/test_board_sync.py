@@ -56,7 +56,7 @@ async def test_an_added_sticky_reaches_everyone_with_the_next_sequence_number(
     for socket in (fran, ally):
         patch = await socket.receive_type("patch")
         assert patch["seq"] == 1 and patch["op"] == "a-1" and patch["by"] == alice.pk
-        [state] = patch["stickies"]
+        [state] = patch["entities"]
         assert state["kind"] == "event" and not state["parked"] and state["version"] == 1
         assert "Code reviewed" in state["html"] and f'id="s-{state["id"]}"' in state["html"]
     assert await stored(board) == [("Code reviewed", "event", False, 1)]
@@ -84,13 +84,13 @@ async def test_every_command_changes_the_board_once_and_in_order(
     ally = await joined(sockets, board, participant=alice)
     await settled(ally)
     await ally.send(add("1", "Deployed"))
-    deployed = (await ally.receive_type("patch"))["stickies"][0]["id"]
+    deployed = (await ally.receive_type("patch"))["entities"][0]["id"]
     await ally.send({**add("2", "Built"), "after": None})
-    built = (await ally.receive_type("patch"))["stickies"][0]["id"]
+    built = (await ally.receive_type("patch"))["entities"][0]["id"]
     await ally.send(add("3", "Jenkins", "system", {"parked": False, "event": built}))
-    jenkins = (await ally.receive_type("patch"))["stickies"][0]["id"]
+    jenkins = (await ally.receive_type("patch"))["entities"][0]["id"]
     await ally.send({"type": "update", "op": "4", "sticky": built, "text": "Built and tested"})
-    assert "Built and tested" in (await ally.receive_type("patch"))["stickies"][0]["html"]
+    assert "Built and tested" in (await ally.receive_type("patch"))["entities"][0]["html"]
     await ally.send(
         {
             "type": "move",
@@ -99,15 +99,15 @@ async def test_every_command_changes_the_board_once_and_in_order(
             "place": {"parked": False, "event": deployed},
         }
     )
-    assert (await ally.receive_type("patch"))["stickies"][0]["event"] == deployed
+    assert (await ally.receive_type("patch"))["entities"][0]["event"] == deployed
     await ally.send({"type": "update", "op": "6", "sticky": deployed, "parallel": True})
-    assert "is-parallel" in (await ally.receive_type("patch"))["stickies"][0]["html"]
+    assert "is-parallel" in (await ally.receive_type("patch"))["entities"][0]["html"]
     await ally.send({"type": "delete", "op": "7", "sticky": deployed})
-    deleted = (await ally.receive_type("patch"))["stickies"]
+    deleted = (await ally.receive_type("patch"))["entities"]
     assert {s["id"]: s.get("deleted") for s in deleted} == {deployed: True, jenkins: False}
     await ally.send({"type": "restore", "op": "8", "sticky": deployed})
     restored = await ally.receive_type("patch")
-    assert restored["seq"] == 8 and not restored["stickies"][0]["deleted"]
+    assert restored["seq"] == 8 and not restored["entities"][0]["deleted"]
 
     assert await stored(board) == [
         ("Built and tested", "event", False, 2),
@@ -153,7 +153,7 @@ async def test_a_client_that_missed_changes_catches_up_from_the_log(
     fran = await joined(sockets, board, user=board.owner)
     await settled(fran)
     await fran.send(add("f1", "Approved"))
-    approved = (await fran.receive_type("patch"))["stickies"][0]["id"]
+    approved = (await fran.receive_type("patch"))["entities"][0]["id"]
 
     # Alice's laptop sleeps through three changes...
     me = await database_sync_to_async(services.facilitator_participant)(
@@ -171,19 +171,19 @@ async def test_a_client_that_missed_changes_catches_up_from_the_log(
     await ally.send({"type": "sync", "since": 1})
     catch_up = await ally.receive_type("catchup")
     assert catch_up["seq"] == 4
-    states = {s["id"]: s for s in catch_up["stickies"]}
+    states = {s["id"]: s for s in catch_up["entities"]}
     assert len(states) == 3 and states[approved]["deleted"]
     await ally.send({"type": "sync", "since": 4})
-    assert (await ally.receive_type("catchup"))["stickies"] == []
+    assert (await ally.receive_type("catchup"))["entities"] == []
 
 
 async def test_a_client_that_missed_too_much_gets_the_whole_board(
     sockets: list[Socket], board: Workshop, alice: Participant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from workshops.limits import Limits
-    from workshops.services import board as board_services
+    from workshops.services import catchup
 
-    monkeypatch.setattr(board_services, "LIMITS", Limits(catch_up_operations=2))
+    monkeypatch.setattr(catchup, "LIMITS", Limits(catch_up_operations=2))
     ally = await joined(sockets, board, participant=alice)
     await settled(ally)
     for number in range(3):
@@ -239,7 +239,7 @@ async def test_an_edit_of_a_sticky_deleted_meanwhile_is_refused_kindly(
     ally = await joined(sockets, board, participant=alice)
     await settled(fran, ally)
     await fran.send(add("f1", "Signed off"))
-    sticky = (await fran.receive_type("patch"))["stickies"][0]["id"]
+    sticky = (await fran.receive_type("patch"))["entities"][0]["id"]
     await ally.receive_type("patch")
     await fran.send({"type": "delete", "op": "f2", "sticky": sticky})
     await ally.receive_type("patch")  # ally's screen has not caught up with it yet, say

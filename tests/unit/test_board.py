@@ -11,12 +11,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 
-from tests.factories import make_participant, make_sticky
-from workshops import protocol, services
+from tests.factories import command, make_participant, make_sticky
+from workshops import entities, protocol, services
+from workshops.commands import Command
 from workshops.kinds import LANE_KINDS, Kind
 from workshops.limits import LIMITS, Limits
 from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import END, Place
+from workshops.rendering import render_board, sticky_html
+from workshops.selectors import board_of
+from workshops.visibility import EVERYONE
 
 TIMELINE = Place(parked=False)
 PARKED = Place(parked=True)
@@ -49,21 +53,21 @@ def fresh(sticky: Sticky) -> Sticky:
 
 
 def timeline(workshop: Workshop) -> list[str]:
-    return [column.event.text for column in services.board_of(workshop).columns]
+    return [column.event.text for column in board_of(workshop).columns]
 
 
 def lane(workshop: Workshop, event: Sticky, kind: str) -> list[str]:
-    [column] = [c for c in services.board_of(workshop).columns if c.event.pk == event.pk]
+    [column] = [c for c in board_of(workshop).columns if c.event.pk == event.pk]
     lanes = {info.kind.value: notes for info, notes in column.lanes}
     return [note.text for note in lanes[kind]]
 
 
 def parked_events(workshop: Workshop) -> list[str]:
-    return [sticky.text for sticky in services.board_of(workshop).parked_events]
+    return [sticky.text for sticky in board_of(workshop).parked_events]
 
 
 def parked_notes(workshop: Workshop) -> list[str]:
-    return [sticky.text for sticky in services.board_of(workshop).parked_notes]
+    return [sticky.text for sticky in board_of(workshop).parked_notes]
 
 
 def last_change(workshop: Workshop, seq_before: int) -> Operation:
@@ -342,7 +346,7 @@ def test_an_event_leaving_the_timeline_parks_its_notes(
         assert fresh(note).version == note.version + 1
     assert fresh(stays).version == stays.version
     operation = last_change(board, seq)
-    assert set(operation.stickies) == {str(s.pk) for s in (review, slow, flaky, github)}
+    assert set(operation.entities) == {f"sticky:{s.pk}" for s in (review, slow, flaky, github)}
 
 
 def test_moving_an_event_along_the_timeline_keeps_its_notes(
@@ -451,7 +455,7 @@ def test_an_event_made_a_note_no_longer_runs_in_parallel(
         workshop=board, by=alice, op=None, sticky_id=lint.pk, kind=Kind.CHECK
     )
     assert not note.parallel
-    html = services.patches([note])[0]["html"]
+    html = sticky_html(note)
     assert "is-parallel" not in html and "in parallel" not in html
 
 
@@ -479,7 +483,7 @@ def test_a_deleted_sticky_leaves_the_board_but_is_kept(board: Workshop, alice: P
     deleted = services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=review.pk)
     assert deleted.deleted_at is not None
     assert timeline(board) == []
-    assert services.board_of(board).count == 0
+    assert board_of(board).count == 0
     assert fresh(review).deleted_at is not None
 
 
@@ -566,7 +570,7 @@ def test_restoring_a_sticky_that_is_on_the_board_is_refused(
 def test_restoring_cannot_fill_the_board_past_its_limit(
     board: Workshop, alice: Participant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("workshops.services.board.LIMITS", Limits(stickies_per_board=2))
+    monkeypatch.setattr("workshops.services.stickies.LIMITS", Limits(stickies_per_board=2))
     make_sticky(board, alice, text="Idea")
     review = make_sticky(board, alice, text="Review")
     services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=review.pk)
@@ -579,23 +583,23 @@ def test_restoring_cannot_fill_the_board_past_its_limit(
 
 
 def test_run_applies_each_command_from_the_socket(board: Workshop, alice: Participant) -> None:
-    def run(command: protocol.BoardCommand) -> Sticky:
+    def run(command: Command) -> Sticky:
         return services.run(command, workshop=board, by=alice)
 
-    review = run(protocol.Add(op="1", kind=Kind.EVENT, text="Review", place=TIMELINE))
-    idea = run(protocol.Add(op="2", kind=Kind.EVENT, text="Idea", place=TIMELINE, after=None))
+    review = run(command("add", op="1", kind=Kind.EVENT, text="Review", place=TIMELINE))
+    idea = run(command("add", op="2", kind=Kind.EVENT, text="Idea", place=TIMELINE, after=None))
     assert timeline(board) == ["Idea", "Review"]
 
-    run(protocol.Update(op="3", sticky=review.pk, text="Code reviewed", parallel=True))
+    run(command("update", op="3", sticky=review.pk, text="Code reviewed", parallel=True))
     assert (fresh(review).text, fresh(review).parallel) == ("Code reviewed", True)
 
-    run(protocol.Move(op="4", sticky=idea.pk, place=TIMELINE, after=review.pk))
+    run(command("move", op="4", sticky=idea.pk, place=TIMELINE, after=review.pk))
     assert timeline(board) == ["Code reviewed", "Idea"]
 
-    run(protocol.Delete(op="5", sticky=idea.pk))
+    run(command("delete", op="5", sticky=idea.pk))
     assert timeline(board) == ["Code reviewed"]
 
-    run(protocol.Restore(op="6", sticky=idea.pk))
+    run(command("restore", op="6", sticky=idea.pk))
     assert timeline(board) == ["Code reviewed", "Idea"]
     assert list(Operation.objects.filter(workshop=board).values_list("client_op", flat=True)) == [
         "1", "2", "3", "4", "5", "6",
@@ -607,7 +611,7 @@ def test_a_resent_command_is_confirmed_with_its_original_seq_and_not_applied_aga
 ) -> None:
     def add() -> Sticky:
         return services.run(
-            protocol.Add(op="abc", kind=Kind.EVENT, text="Review", place=TIMELINE),
+            command("add", op="abc", kind=Kind.EVENT, text="Review", place=TIMELINE),
             workshop=board, by=alice,
         )  # fmt: skip
 
@@ -628,11 +632,11 @@ def test_a_command_id_already_applied_is_not_applied_again_whatever_the_command(
     first = services.sticky_add(
         workshop=board, by=alice, op="same-op", kind=Kind.EVENT, text="Deploy", place=TIMELINE
     )
-    resends: dict[str, protocol.BoardCommand] = {
-        "update": protocol.Update(op="same-op", sticky=sticky.pk, text="Merged"),
-        "move": protocol.Move(op="same-op", sticky=sticky.pk, place=PARKED),
-        "delete": protocol.Delete(op="same-op", sticky=sticky.pk),
-        "restore": protocol.Restore(op="same-op", sticky=sticky.pk),
+    resends: dict[str, Command] = {
+        "update": command("update", op="same-op", sticky=sticky.pk, text="Merged"),
+        "move": command("move", op="same-op", sticky=sticky.pk, place=PARKED),
+        "delete": command("delete", op="same-op", sticky=sticky.pk),
+        "restore": command("restore", op="same-op", sticky=sticky.pk),
     }
     with nothing_changes(board), pytest.raises(services.AlreadyApplied) as resent:
         services.run(resends[change], workshop=board, by=alice)
@@ -668,11 +672,11 @@ def test_commands_run_together_each_stand_or_fall_alone_and_broadcast_after_one_
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(protocol, "publish", lambda workshop_id, message: sent.append(message))
     review = make_sticky(board, alice, text="Review")
-    commands: list[protocol.BoardCommand] = [
-        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
-        protocol.Update(op="t2", sticky=review.pk, text=" "),  # refused: no text
-        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
-        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),  # a resend
+    commands: list[Command] = [
+        command("add", op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        command("update", op="t2", sticky=review.pk, text=" "),  # refused: no text
+        command("update", op="t3", sticky=review.pk, text="Code reviewed"),
+        command("add", op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),  # a resend
     ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outcomes = services.run_together([(command, board, alice) for command in commands])
@@ -727,10 +731,10 @@ def test_a_command_the_database_itself_refuses_is_refused_alone(
     board: Workshop, alice: Participant, django_capture_on_commit_callbacks: Any
 ) -> None:
     review = make_sticky(board, alice, text="Review")
-    commands: list[protocol.BoardCommand] = [
-        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
-        protocol.Update(op="t2", sticky=review.pk, text="Boom"),
-        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
+    commands: list[Command] = [
+        command("add", op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        command("update", op="t2", sticky=review.pk, text="Boom"),
+        command("update", op="t3", sticky=review.pk, text="Code reviewed"),
     ]
     with stickies_refusing("Boom"), django_capture_on_commit_callbacks() as callbacks:
         deploy, refused, updated = services.run_together(
@@ -740,7 +744,7 @@ def test_a_command_the_database_itself_refuses_is_refused_alone(
     assert isinstance(refused, DatabaseError)
     assert timeline(board) == ["Code reviewed", "Deploy"]
     assert seq_of(board) == 3
-    assert len(callbacks) == 4  # a patch and a seq update for each applied command, no more
+    assert len(callbacks) == 2  # a broadcast for each applied command, no more
     assert list(Operation.objects.filter(workshop=board).values_list("client_op", flat=True)) == [
         None, "t1", "t3",
     ]  # fmt: skip
@@ -755,10 +759,10 @@ def test_a_group_in_a_transaction_of_its_own_commits_once_then_broadcasts(
     review = make_sticky(board, alice, text="Review")
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(protocol, "publish", lambda workshop_id, message: sent.append(message))
-    commands: list[protocol.BoardCommand] = [
-        protocol.Add(op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
-        protocol.Update(op="t2", sticky=review.pk, text="Boom"),
-        protocol.Update(op="t3", sticky=review.pk, text="Code reviewed"),
+    commands: list[Command] = [
+        command("add", op="t1", kind=Kind.EVENT, text="Deploy", place=TIMELINE),
+        command("update", op="t2", sticky=review.pk, text="Boom"),
+        command("update", op="t3", sticky=review.pk, text="Code reviewed"),
     ]
     with stickies_refusing("Boom"):
         deploy, refused, updated = services.run_together(
@@ -771,7 +775,7 @@ def test_a_group_in_a_transaction_of_its_own_commits_once_then_broadcasts(
     assert [(message["op"], message["seq"]) for message in sent] == [("t1", 2), ("t3", 3)]
 
     [alone] = services.run_together(
-        [(protocol.Update(op="t4", sticky=review.pk, text="Reviewed"), board, alice)]
+        [(command("update", op="t4", sticky=review.pk, text="Reviewed"), board, alice)]
     )
     assert isinstance(alone, Sticky) and fresh(review).text == "Reviewed"
     assert sent[-1]["seq"] == seq_of(board) == 4
@@ -791,15 +795,15 @@ def test_every_change_takes_the_next_seq_and_logs_what_it_did(
         workshop=board, by=alice, op="a", kind=Kind.PAIN, text="Slow", place=under(review)
     )
     operation = last_change(board, seq)
-    assert (operation.action, operation.summary, operation.stickies) == (
-        "add", "added a pain point “Slow”", [str(slow.pk)],
+    assert (operation.action, operation.summary, operation.entities) == (
+        "add", "added a pain point “Slow”", [f"sticky:{slow.pk}"],
     )  # fmt: skip
     assert (operation.participant, operation.client_op) == (alice, "a")
 
     services.sticky_update(workshop=board, by=alice, op="b", sticky_id=slow.pk, text="Very slow")
     operation = last_change(board, seq + 1)
-    assert (operation.action, operation.summary, operation.stickies) == (
-        "update", "edited “Very slow”", [str(slow.pk)],
+    assert (operation.action, operation.summary, operation.entities) == (
+        "update", "edited “Very slow”", [f"sticky:{slow.pk}"],
     )  # fmt: skip
 
     services.sticky_update(workshop=board, by=alice, op="c", sticky_id=slow.pk, kind=Kind.QUESTION)
@@ -808,8 +812,8 @@ def test_every_change_takes_the_next_seq_and_logs_what_it_did(
 
     services.sticky_move(workshop=board, by=alice, op="d", sticky_id=slow.pk, place=PARKED)
     operation = last_change(board, seq + 3)
-    assert (operation.action, operation.summary, operation.stickies) == (
-        "move", "moved “Very slow” in the parking area", [str(slow.pk)],
+    assert (operation.action, operation.summary, operation.entities) == (
+        "move", "moved “Very slow” in the parking area", [f"sticky:{slow.pk}"],
     )  # fmt: skip
 
     services.sticky_move(workshop=board, by=alice, op="e", sticky_id=slow.pk, place=under(review))
@@ -820,14 +824,14 @@ def test_every_change_takes_the_next_seq_and_logs_what_it_did(
 
     services.sticky_delete(workshop=board, by=alice, op="g", sticky_id=slow.pk)
     operation = last_change(board, seq + 6)
-    assert (operation.action, operation.summary, operation.stickies) == (
-        "delete", "deleted “Very slow”", [str(slow.pk)],
+    assert (operation.action, operation.summary, operation.entities) == (
+        "delete", "deleted “Very slow”", [f"sticky:{slow.pk}"],
     )  # fmt: skip
 
     services.sticky_restore(workshop=board, by=alice, op="h", sticky_id=slow.pk)
     operation = last_change(board, seq + 7)
-    assert (operation.action, operation.summary, operation.stickies) == (
-        "restore", "restored “Very slow”", [str(slow.pk)],
+    assert (operation.action, operation.summary, operation.entities) == (
+        "restore", "restored “Very slow”", [f"sticky:{slow.pk}"],
     )  # fmt: skip
 
 
@@ -874,7 +878,7 @@ def test_a_change_is_broadcast_once_after_it_commits(
     assert (message["type"], message["seq"], message["op"], message["by"]) == (
         "patch", 1, "x1", alice.pk,
     )  # fmt: skip
-    assert [state["id"] for state in message["stickies"]] == [str(review.pk)]
+    assert [state["id"] for state in message["entities"]] == [str(review.pk)]
 
 
 def test_a_refused_change_broadcasts_nothing(
@@ -923,8 +927,8 @@ def test_nobody_changes_the_board_of_an_ended_workshop(
     board: Workshop, alice: Participant, facilitator: User, change: str
 ) -> None:
     sticky = target_for(change, board, alice)
-    services.workshop_end(workshop=board, by=facilitator)
     me = services.facilitator_participant(workshop=board, user=facilitator)
+    services.workshop_end(workshop=board, by=me)
     for by in (alice, me):
         with nothing_changes(board), pytest.raises(PermissionDenied, match="ended"):
             CHANGES[change](board, by, sticky)
@@ -1104,7 +1108,7 @@ def test_a_note_under_a_parked_event_is_told_it_left_the_timeline(
 def test_a_full_board_refuses_more_stickies(
     board: Workshop, alice: Participant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("workshops.services.board.LIMITS", Limits(stickies_per_board=2))
+    monkeypatch.setattr("workshops.services.stickies.LIMITS", Limits(stickies_per_board=2))
     make_sticky(board, alice, text="Idea")
     review = make_sticky(board, alice, text="Review")
     with nothing_changes(board), pytest.raises(ValidationError, match="holds 2 stickies at most"):
@@ -1132,7 +1136,7 @@ def test_the_board_is_arranged_as_it_is_drawn_in_one_query(
     services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=gone.pk)
 
     with django_assert_num_queries(1):
-        drawn = services.board_of(board)
+        drawn = board_of(board)
 
     assert [column.event.text for column in drawn.columns] == ["Idea", "Review"]
     lanes = {info.kind: [note.text for note in notes] for info, notes in drawn.columns[1].lanes}
@@ -1157,7 +1161,7 @@ def test_the_rendered_board_shows_each_live_sticky_once_and_escapes_text(
     services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=deleted.pk)
     board.refresh_from_db()
 
-    html = services.render_board(board)
+    html = render_board(board, EVERYONE)
 
     assert f'data-seq="{board.seq}"' in html
     assert html.count(f'id="s-{review.pk}"') == 1
@@ -1180,7 +1184,8 @@ def test_patches_carry_the_state_and_html_each_screen_needs(
         workshop=board, by=alice, op=None, sticky_id=make_sticky(board, alice, text="Gone").pk
     )
 
-    on_timeline, note, parked_event, gone = services.patches([review, slow, parked, deleted])
+    states = entities.states([review, slow, parked, deleted])
+    on_timeline, note, parked_event, gone = [entity.state for entity in states]
 
     assert {key: on_timeline[key] for key in ("id", "kind", "parked", "event", "deleted")} == {
         "id": str(review.pk), "kind": "event", "parked": False, "event": None, "deleted": False,
@@ -1189,9 +1194,9 @@ def test_patches_carry_the_state_and_html_each_screen_needs(
     assert f'id="s-{review.pk}"' in on_timeline["html"]
     assert (note["event"], note["parked"]) == (str(review.pk), False)
     assert "Slow" in note["html"]
-    assert "html" in parked_event
+    assert parked_event["html"] and parked_event["text"] == "Rollback"
     assert gone["deleted"] is True
-    assert "html" not in gone
+    assert gone["html"] is None
 
 
 # ----- catching up -----
@@ -1201,8 +1206,8 @@ def test_a_client_that_missed_nothing_gets_an_empty_catch_up(
     board: Workshop, alice: Participant
 ) -> None:
     make_sticky(board, alice, text="Review")
-    assert services.catch_up(workshop=board, since=1) == {
-        "type": "catchup", "seq": 1, "stickies": [],
+    assert services.catch_up(viewer=EVERYONE, workshop=board, since=1) == {
+        "type": "catchup", "seq": 1, "entities": [],
     }  # fmt: skip
 
 
@@ -1217,10 +1222,10 @@ def test_a_client_catches_up_with_the_stickies_changed_since_it_last_heard(
     services.sticky_update(workshop=board, by=alice, op=None, sticky_id=deploy.pk, text="Shipped")
     services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=review.pk)
 
-    caught_up = services.catch_up(workshop=board, since=since)
+    caught_up = services.catch_up(viewer=EVERYONE, workshop=board, since=since)
 
     assert (caught_up["type"], caught_up["seq"]) == ("catchup", since + 3)
-    states = {state["id"]: state for state in caught_up["stickies"]}
+    states = {state["id"]: state for state in caught_up["entities"]}
     assert set(states) == {str(deploy.pk), str(review.pk), str(slow.pk)}
     assert states[str(review.pk)]["deleted"] is True
     assert states[str(slow.pk)]["parked"] is True
@@ -1231,12 +1236,12 @@ def test_a_client_catches_up_with_the_stickies_changed_since_it_last_heard(
 def test_a_client_that_missed_too_much_gets_the_whole_board(
     board: Workshop, alice: Participant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("workshops.services.board.LIMITS", Limits(catch_up_operations=2))
+    monkeypatch.setattr("workshops.services.catchup.LIMITS", Limits(catch_up_operations=2))
     for text in ["Idea", "Review", "Deploy"]:
         make_sticky(board, alice, text=text)
 
-    assert services.catch_up(workshop=board, since=1)["type"] == "catchup"
-    snapshot = services.catch_up(workshop=board, since=0)
+    assert services.catch_up(viewer=EVERYONE, workshop=board, since=1)["type"] == "catchup"
+    snapshot = services.catch_up(viewer=EVERYONE, workshop=board, since=0)
     assert (snapshot["type"], snapshot["seq"]) == ("snapshot", 3)
     assert 'data-seq="3"' in snapshot["html"]
     assert all(text in snapshot["html"] for text in ["Idea", "Review", "Deploy"])
@@ -1246,6 +1251,6 @@ def test_a_client_ahead_of_the_board_gets_the_whole_board(
     board: Workshop, alice: Participant
 ) -> None:
     make_sticky(board, alice, text="Review")
-    snapshot = services.catch_up(workshop=board, since=5)
+    snapshot = services.catch_up(viewer=EVERYONE, workshop=board, since=5)
     assert (snapshot["type"], snapshot["seq"]) == ("snapshot", 1)
     assert "Review" in snapshot["html"]

@@ -56,6 +56,6 @@ def test_insert_writes_a_new_row(board: Workshop, alice: Participant) -> None:
     rows.insert(sticky)
     assert as_stored(Sticky.objects.get(pk=sticky.pk)) == as_stored(sticky)
     operation = Operation(workshop=board, seq=1, participant=alice, action="add", summary="s")
-    operation.stickies = [str(sticky.pk)]
+    operation.entities = [f"sticky:{sticky.pk}"]
     rows.insert(operation)
-    assert Operation.objects.get(workshop=board, seq=1).stickies == [str(sticky.pk)]
+    assert Operation.objects.get(workshop=board, seq=1).entities == [f"sticky:{sticky.pk}"]

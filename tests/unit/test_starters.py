@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +16,7 @@ from workshops.access import remember_participant
 from workshops.kinds import KINDS, Kind
 from workshops.limits import LIMITS
 from workshops.models import Operation, Participant, Sticky, Workshop
+from workshops.selectors import board_of
 from workshops.starters import BLANK, FOLDER, STARTERS, StarterError, load, load_all
 
 STARTER_FILES = sorted(FOLDER.glob("*.json"))
@@ -28,8 +29,13 @@ def add_event(board: Workshop, text: str = "Code reviewed") -> Sticky:
     )
 
 
+def owner(board: Workshop) -> Participant:
+    """The owner's place on the board, from which they apply starters."""
+    return services.facilitator_participant(workshop=board, user=board.owner)
+
+
 def timeline(board: Workshop) -> list[str]:
-    return [column.event.text for column in services.board_of(board).columns]
+    return [column.event.text for column in board_of(board).columns]
 
 
 # ----- the files -----
@@ -111,7 +117,7 @@ def test_a_folder_of_starters_needs_the_blank_one(tmp_path: Path) -> None:
 
 
 def test_applying_a_starter_puts_its_events_on_the_timeline_in_order(board: Workshop) -> None:
-    services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+    services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
     assert timeline(board) == [event.text for event in STARTERS["enterprise"].events]
     events = Sticky.objects.filter(workshop=board, kind=Kind.EVENT)
     assert all(not event.parked and event.event_id is None for event in events)
@@ -119,18 +125,18 @@ def test_applying_a_starter_puts_its_events_on_the_timeline_in_order(board: Work
 
 def test_the_notes_go_in_their_lanes_under_their_event(board: Workshop) -> None:
     starter = STARTERS["stages-of-confidence"]
-    services.workshop_apply_starter(workshop=board, by=board.owner, starter=starter.key)
-    columns = services.board_of(board).columns
+    services.workshop_apply_starter(workshop=board, by=owner(board), starter=starter.key)
+    columns = board_of(board).columns
     for column, planned in zip(columns, starter.events, strict=True):
         lanes = {info.kind.value: notes for info, notes in column.lanes}
         for kind in (Kind.QUESTION, Kind.CHECK):
             expected = [note.text for note in planned.notes if note.kind == kind]
             assert [sticky.text for sticky in lanes[kind]] == expected
-    assert not services.board_of(board).parked_notes
+    assert not board_of(board).parked_notes
 
 
 def test_events_marked_parallel_stay_parallel(board: Workshop) -> None:
-    services.workshop_apply_starter(workshop=board, by=board.owner, starter="deployment-pipeline")
+    services.workshop_apply_starter(workshop=board, by=owner(board), starter="deployment-pipeline")
     parallel = {e.text for e in STARTERS["deployment-pipeline"].events if e.parallel}
     assert parallel
     assert set(board.stickies.filter(parallel=True).values_list("text", flat=True)) == parallel
@@ -138,7 +144,7 @@ def test_events_marked_parallel_stay_parallel(board: Workshop) -> None:
 
 def test_applying_a_starter_is_one_change_in_the_history(board: Workshop) -> None:
     before = board.seq
-    seq = services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+    seq = services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
     board.refresh_from_db()
     assert seq == board.seq == before + 1
     operation = Operation.objects.get(workshop=board)
@@ -148,7 +154,7 @@ def test_applying_a_starter_is_one_change_in_the_history(board: Workshop) -> Non
     assert operation.participant == me
     assert operation.summary == "applied the starter “Enterprise path”"
     ids = {str(pk) for pk in Sticky.objects.filter(workshop=board).values_list("pk", flat=True)}
-    assert set(operation.stickies) == ids and len(ids) == 8
+    assert set(operation.entities) == {f"sticky:{pk}" for pk in ids} and len(ids) == 8
     assert set(Sticky.objects.filter(workshop=board).values_list("created_by", flat=True)) == {
         me.pk
     }
@@ -159,17 +165,20 @@ def test_everyone_gets_the_new_board_once_it_is_committed(
 ) -> None:
     sent: list[tuple[int, dict]] = []
     monkeypatch.setattr(protocol, "publish", lambda *message: sent.append(message))
-    with django_capture_on_commit_callbacks(execute=True):
-        seq = services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        seq = services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
+    assert sent == []
+    for callback in callbacks:
+        callback()
     [(workshop_id, message)] = sent
     assert workshop_id == board.pk
-    assert message["type"] == "snapshot" and message["seq"] == seq
-    assert "Approval granted" in message["html"]
-    assert f'data-seq="{seq}"' in message["html"]
+    assert message["type"] == "patch" and message["seq"] == seq
+    texts = [state["text"] for state in message["entities"]]
+    assert "Approval granted" in texts and len(texts) == 8
 
 
 def test_the_blank_starter_changes_nothing(board: Workshop) -> None:
-    seq = services.workshop_apply_starter(workshop=board, by=board.owner, starter=BLANK)
+    seq = services.workshop_apply_starter(workshop=board, by=owner(board), starter=BLANK)
     board.refresh_from_db()
     assert seq == board.seq == 0
     assert not board.stickies.exists() and not board.operations.exists()
@@ -179,7 +188,7 @@ def test_a_starter_is_refused_on_a_board_with_stickies(board: Workshop) -> None:
     add_event(board)
     board.refresh_from_db()
     with pytest.raises(ValidationError, match="Starters go on an empty board"):
-        services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+        services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
     assert timeline(board) == ["Code reviewed"]
     assert Workshop.objects.get(pk=board.pk).seq == board.seq == 1
 
@@ -188,26 +197,28 @@ def test_a_board_whose_stickies_were_all_deleted_counts_as_empty(board: Workshop
     sticky = add_event(board)
     me = services.facilitator_participant(workshop=board, user=board.owner)
     services.sticky_delete(workshop=board, by=me, op=None, sticky_id=sticky.pk)
-    services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+    services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
     assert len(timeline(board)) == 8
 
 
 def test_an_unknown_starter_is_refused(board: Workshop) -> None:
     with pytest.raises(ValidationError, match="no starting template"):
-        services.workshop_apply_starter(workshop=board, by=board.owner, starter="waterfall")
+        services.workshop_apply_starter(workshop=board, by=owner(board), starter="waterfall")
     assert not board.stickies.exists()
 
 
 def test_an_ended_workshop_takes_no_starter(board: Workshop) -> None:
-    services.workshop_end(workshop=board, by=board.owner)
-    with pytest.raises(ValidationError, match="has ended"):
-        services.workshop_apply_starter(workshop=board, by=board.owner, starter="enterprise")
+    services.workshop_end(workshop=board, by=owner(board))
+    with pytest.raises(PermissionDenied, match="has ended"):
+        services.workshop_apply_starter(workshop=board, by=owner(board), starter="enterprise")
     assert not board.stickies.exists()
 
 
 @pytest.mark.parametrize("who", ["participant", "other account"])
-def test_only_a_facilitator_applies_a_starter(board: Workshop, alice: Participant, who) -> None:
-    by = AnonymousUser() if who == "participant" else make_user()
+def test_only_a_facilitator_applies_a_starter(
+    board: Workshop, other_board: Workshop, alice: Participant, who
+) -> None:
+    by = alice if who == "participant" else owner(other_board)
     with pytest.raises(PermissionDenied):
         services.workshop_apply_starter(workshop=board, by=by, starter="enterprise")
     assert not board.stickies.exists() and not board.operations.exists()
@@ -216,7 +227,8 @@ def test_only_a_facilitator_applies_a_starter(board: Workshop, alice: Participan
 def test_a_co_facilitator_can_apply_a_starter(board: Workshop) -> None:
     helper = make_user("helen")
     services.co_facilitator_add(workshop=board, by=board.owner, username_or_email="helen")
-    services.workshop_apply_starter(workshop=board, by=helper, starter="idealised-modern-flow")
+    me = services.facilitator_participant(workshop=board, user=helper)
+    services.workshop_apply_starter(workshop=board, by=me, starter="idealised-modern-flow")
     assert board.operations.get().participant.user == helper  # type: ignore[union-attr]
 
 

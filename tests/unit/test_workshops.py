@@ -62,7 +62,9 @@ def test_creating_a_workshop_without_a_title_explains_what_is_missing(
 def test_the_home_page_lists_active_and_ended_workshops(client: Client, facilitator: User) -> None:
     make_workshop(owner=facilitator, title="Still running")
     ended = make_workshop(owner=facilitator, title="Done and dusted")
-    services.workshop_end(workshop=ended, by=facilitator)
+    services.workshop_end(
+        workshop=ended, by=services.facilitator_participant(workshop=ended, user=facilitator)
+    )
     make_workshop(title="Not mine")
     client.force_login(facilitator)
     page = client.get(reverse("home")).content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from workshops.kinds import KINDS, Kind, KindInfo
 from workshops.models import Participant, Sticky, Workshop
-from workshops.services.board import board_of
+from workshops.selectors import board_of
 
 HOT_SPOTS = 5  # the most painful steps a map lists
 

@@ -1,23 +1,21 @@
 """Every operation on p2pboard, one function each: views and consumers call these and nothing
-else writes. Each validates, writes in one transaction and broadcasts after the commit."""
+else writes. Each validates, writes in one transaction and broadcasts after the commit.
 
-from workshops.services.board import (
-    AlreadyApplied,
-    Gone,
-    board_context,
-    board_of,
-    catch_up,
-    patches,
-    render_board,
-    run,
-    run_together,
-    sticky_add,
-    sticky_delete,
-    sticky_move,
-    sticky_restore,
-    sticky_update,
+A board's changes go through one skeleton (`changes.py`); the socket's commands are declared in
+`workshops/commands.py`, which names the function here that runs each."""
+
+from workshops.services.agenda import (
+    DEFAULT_FIRST_EVENT,
+    DEFAULT_LAST_EVENT,
+    board_reveal,
+    board_update,
+    workshop_end,
+    workshop_reopen,
 )
+from workshops.services.catchup import catch_up, snapshot
+from workshops.services.changes import AlreadyApplied, Gone
 from workshops.services.people import (
+    access_of,
     clean_name,
     facilitator_participant,
     participant_join,
@@ -30,16 +28,20 @@ from workshops.services.people import (
     present,
     publish_presence_on_commit,
 )
+from workshops.services.runner import run, run_together
 from workshops.services.starters import workshop_apply_starter
+from workshops.services.stickies import (
+    sticky_add,
+    sticky_delete,
+    sticky_move,
+    sticky_restore,
+    sticky_update,
+)
 from workshops.services.workshops import (
-    DEFAULT_FIRST_EVENT,
-    DEFAULT_LAST_EVENT,
     co_facilitator_add,
     co_facilitator_remove,
     link_regenerate,
     workshop_create,
-    workshop_end,
-    workshop_reopen,
 )
 
 __all__ = [
@@ -47,8 +49,9 @@ __all__ = [
     "DEFAULT_LAST_EVENT",
     "AlreadyApplied",
     "Gone",
-    "board_context",
-    "board_of",
+    "access_of",
+    "board_reveal",
+    "board_update",
     "catch_up",
     "clean_name",
     "co_facilitator_add",
@@ -58,16 +61,15 @@ __all__ = [
     "participant_join",
     "participant_remove",
     "participant_rename",
-    "patches",
     "presence_connect",
     "presence_disconnect",
     "presence_message",
     "presence_seen",
     "present",
     "publish_presence_on_commit",
-    "render_board",
     "run",
     "run_together",
+    "snapshot",
     "sticky_add",
     "sticky_delete",
     "sticky_move",

@@ -12,7 +12,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workshops import protocol
-from workshops.access import User, require_facilitator
+from workshops.access import (
+    Access,
+    Role,
+    Session,
+    User,
+    is_facilitator,
+    remembered_observer,
+    remembered_participant,
+    require_facilitator,
+    require_not_removed,
+)
 from workshops.limits import LIMITS
 from workshops.models import PARTICIPANT_COLOURS, Connection, Participant, Workshop
 
@@ -31,6 +41,23 @@ def clean_name(raw: str) -> str:
 def _next_colour(workshop: Workshop) -> str:
     taken = workshop.participants.count()
     return PARTICIPANT_COLOURS[taken % len(PARTICIPANT_COLOURS)]
+
+
+def access_of(*, workshop: Workshop, user: User, session: Session) -> Access:
+    """The visitor's access to the workshop, or PermissionDenied with a message for them. A
+    facilitator's place on the board is made the first time they come."""
+    if isinstance(user, Account) and is_facilitator(user, workshop):
+        me = facilitator_participant(workshop=workshop, user=user)
+        return Access(workshop, Role.FACILITATOR, me)
+    if (participant := remembered_participant(session, workshop)) is not None:
+        require_not_removed(participant)
+        return Access(workshop, Role.PARTICIPANT, participant)
+    if remembered_observer(session, workshop):
+        return Access(workshop, Role.OBSERVER, None)
+    raise PermissionDenied(
+        "This board is open to the people of its workshop only. "
+        "Ask the facilitator for the link to join."
+    )
 
 
 def facilitator_participant(*, workshop: Workshop, user: Account) -> Participant:
@@ -93,7 +120,7 @@ def send_away(workshop: Workshop, participant: Participant, message: str) -> Non
     """Close the participant's sockets on this board (after the commit, with `message`) and
     take them out of "Here now"."""
     participant.connections.all().delete()
-    protocol.revoke_on_commit(workshop.pk, participant_id=participant.pk, message=message)
+    protocol.revoke_on_commit(workshop.pk, participant_id=participant.pk, text=message)
     publish_presence_on_commit(workshop)
 
 
@@ -122,11 +149,13 @@ def presence_message(workshop: Workshop) -> dict[str, object]:
         "workshops/board.html#presence",
         {"workshop": workshop, "present_people": people, "observers": observers},
     )
-    return protocol.presence(workshop=workshop, html=html, count=len(people))
+    return protocol.message("presence", seq=workshop.seq, html=html, count=len(people))
 
 
 def publish_presence_on_commit(workshop: Workshop) -> None:
-    transaction.on_commit(lambda: protocol.publish(workshop.pk, presence_message(workshop)))
+    protocol.publish_on_commit(
+        workshop.pk, lambda: protocol.publish(workshop.pk, presence_message(workshop))
+    )
 
 
 @transaction.atomic

@@ -1,18 +1,15 @@
-"""Workshops: creating, ending and reopening them, their links and their facilitators."""
+"""Workshops: creating them, their links and their facilitators."""
 
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from workshops import protocol
 from workshops.access import User, require_facilitator
 from workshops.models import Participant, Workshop
+from workshops.services.agenda import DEFAULT_FIRST_EVENT, DEFAULT_LAST_EVENT
 from workshops.services.people import send_away
-
-DEFAULT_FIRST_EVENT = "Somebody had an idea"
-DEFAULT_LAST_EVENT = "A customer used the new feature"
 
 
 @transaction.atomic
@@ -34,22 +31,6 @@ def workshop_create(
 
 
 @transaction.atomic
-def workshop_end(*, workshop: Workshop, by: User) -> Workshop:
-    require_facilitator(workshop=workshop, user=by)
-    workshop.ended_at = timezone.now()
-    workshop.save(update_fields=["ended_at"])
-    return workshop
-
-
-@transaction.atomic
-def workshop_reopen(*, workshop: Workshop, by: User) -> Workshop:
-    require_facilitator(workshop=workshop, user=by)
-    workshop.ended_at = None
-    workshop.save(update_fields=["ended_at"])
-    return workshop
-
-
-@transaction.atomic
 def link_regenerate(*, workshop: Workshop, by: User, link: str) -> Workshop:
     """Give the participant or observer link a new token; the old one stops working at once.
 
@@ -66,7 +47,7 @@ def link_regenerate(*, workshop: Workshop, by: User, link: str) -> Workshop:
         protocol.revoke_on_commit(
             workshop.pk,
             role="observer",
-            message="The facilitator changed the observer link. Ask them for the new one.",
+            text="The facilitator changed the observer link. Ask them for the new one.",
         )
     else:
         raise ValidationError(f"Unknown link {link!r}.")

@@ -1,0 +1,219 @@
+"""The commands a browser may send over the board's socket, declared once.
+
+Each command says its fields and their types, the least role that may send it, and the service
+that runs it (`workshops/services`, called with the workshop, the sender, `op` and the fields).
+The parser reads this table, so do the consumer, the runner and the change skeleton (for the
+role), and a test holds docs/protocol.md to it.
+"""
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from workshops.access import Role
+from workshops.agenda import Phase
+from workshops.limits import LIMITS
+from workshops.protocol import END, Place, ProtocolError
+
+
+class Type(StrEnum):
+    """How a field is read (and how docs/protocol.md names it)."""
+
+    TEXT = "string"
+    ID = "id"  # a UUID
+    BOOL = "boolean"
+    COUNT = "integer"  # a whole number, 0 or more
+    PLACE = "place"
+    AFTER = "after"  # an id, null (first) or left out (the end)
+    PHASE = "phase"  # one of workshops.agenda.Phase
+
+
+@dataclass(frozen=True)
+class Field:
+    wire: str  # its name in the frame
+    type: Type
+    required: bool = True
+    attr: str = ""  # its name in the command and the service's keyword, when not `wire`
+
+    @property
+    def name(self) -> str:
+        return self.attr or self.wire
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    fields: tuple[Field, ...]
+    role: Role  # the least role that may send it
+    service: str = ""  # the function of workshops.services that runs it; "" for the socket's own
+    about: str = ""  # the field naming the sticky it changes: read as the change begins
+    while_ended: bool = False  # allowed on an ended workshop
+    one_of: tuple[str, ...] = ()  # at least one of these fields must be given
+    doc: str = ""
+
+    @property
+    def changes_board(self) -> bool:
+        return bool(self.service)
+
+
+OP = Field("op", Type.TEXT)
+
+
+def _change(name: str, *fields: Field, role: Role = Role.PARTICIPANT, **spec: Any) -> Spec:
+    return Spec(name, (OP, *fields), role, **spec)
+
+
+STICKY = Field("sticky", Type.ID, attr="sticky_id")
+
+COMMANDS: dict[str, Spec] = {
+    spec.name: spec
+    for spec in (
+        Spec("ping", (), Role.OBSERVER, doc="keeps this connection counted as present"),
+        Spec("sync", (Field("since", Type.COUNT),), Role.OBSERVER, doc="asks for what changed"),
+        Spec("editing", (Field("sticky", Type.ID, required=False),), Role.PARTICIPANT,
+             doc="tells the others what this person is editing"),
+        _change("add", Field("kind", Type.TEXT), Field("text", Type.TEXT),
+                Field("place", Type.PLACE), Field("after", Type.AFTER, required=False),
+                service="sticky_add", doc="a new sticky"),
+        _change("update", STICKY, Field("text", Type.TEXT, required=False),
+                Field("kind", Type.TEXT, required=False),
+                Field("parallel", Type.BOOL, required=False),
+                service="sticky_update", about="sticky_id", one_of=("text", "kind", "parallel"),
+                doc="sets each field given"),
+        _change("move", STICKY, Field("place", Type.PLACE),
+                Field("after", Type.AFTER, required=False),
+                service="sticky_move", about="sticky_id", doc="moves a sticky"),
+        _change("delete", STICKY, service="sticky_delete", about="sticky_id",
+                doc="deletes a sticky (restorable)"),
+        _change("restore", STICKY, service="sticky_restore", about="sticky_id",
+                doc="brings a deleted sticky back"),
+        _change("board", Field("title", Type.TEXT, required=False),
+                Field("goal", Type.TEXT, required=False),
+                Field("first_event", Type.TEXT, required=False),
+                Field("last_event", Type.TEXT, required=False),
+                Field("phase", Type.PHASE, required=False),
+                Field("private_brainstorm", Type.BOOL, required=False),
+                role=Role.FACILITATOR, service="board_update",
+                one_of=("title", "goal", "first_event", "last_event", "phase",
+                        "private_brainstorm"),
+                doc="changes the workshop's own details and state"),
+        _change("reveal", role=Role.FACILITATOR, service="board_reveal",
+                doc="shows everyone the stickies written privately"),
+        _change("starter", Field("starter", Type.TEXT), role=Role.FACILITATOR,
+                service="workshop_apply_starter", doc="fills an empty board from a template"),
+        _change("end", role=Role.FACILITATOR, service="workshop_end",
+                doc="ends the workshop: the board becomes read-only"),
+        _change("reopen", role=Role.FACILITATOR, service="workshop_reopen", while_ended=True,
+                doc="opens an ended workshop again"),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Command:
+    """A frame the parser accepted: its spec, `op` (changes only) and its fields' values, by
+    the names the service takes."""
+
+    spec: Spec
+    op: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+# ----- reading frames -----
+
+
+class _Reader:
+    """Reads one command's fields, refusing wrong types with a clear message."""
+
+    def __init__(self, content: dict[str, Any], op: str | None) -> None:
+        self.content, self.op = content, op
+
+    def refuse(self, message: str) -> ProtocolError:
+        return ProtocolError("invalid", message, self.op)
+
+    def read(self, spec: Field) -> Any:
+        value = self.content.get(spec.wire)
+        if spec.type is Type.AFTER:
+            if spec.wire not in self.content:
+                return END
+            return None if value is None else self._uuid(spec.wire, value)
+        if value is None:
+            if spec.required:
+                raise self.refuse(f"'{spec.wire}' is missing.")
+            return None
+        return getattr(self, f"_{spec.type.name.lower()}")(spec.wire, value)
+
+    def _text(self, name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.refuse(f"'{name}' must be a string.")
+        if len(value) > LIMITS.frame_bytes:
+            raise self.refuse(f"'{name}' is too long.")
+        return value
+
+    def _id(self, name: str, value: Any) -> UUID:
+        return self._uuid(name, value)
+
+    def _uuid(self, name: str, value: Any) -> UUID:
+        if isinstance(value, str):
+            try:
+                return UUID(value)
+            except ValueError:
+                pass
+        raise self.refuse(f"'{name}' must be a sticky id.")
+
+    def _bool(self, name: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.refuse(f"'{name}' must be true or false.")
+        return value
+
+    def _count(self, name: str, value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.refuse(f"'{name}' must be a whole number, 0 or more.")
+        return value
+
+    def _phase(self, name: str, value: Any) -> str:
+        if value not in Phase.values:
+            known = ", ".join(Phase.values)
+            raise self.refuse(f"'{name}' must be one of the agenda's phases: {known}.")
+        return str(value)
+
+    def _place(self, name: str, value: Any) -> Place:
+        if not isinstance(value, dict):
+            raise self.refuse(f"'{name}' must be an object with 'parked' and 'event'.")
+        inner = _Reader(value, self.op)
+        parked = inner.read(Field("parked", Type.BOOL))
+        event = inner.read(Field("event", Type.ID, required=False))
+        return Place(parked=parked, event=event)
+
+
+def parse(text: str | None) -> Command:
+    """A frame as a command of the registry, or ProtocolError with a message for the person."""
+    if text is None:
+        raise ProtocolError("bad_frame", "Send text frames holding JSON objects.")
+    if len(text.encode()) > LIMITS.frame_bytes:
+        raise ProtocolError("too_large", f"A frame may hold {LIMITS.frame_bytes} bytes at most.")
+    try:
+        content = json.loads(text)
+    except ValueError:
+        raise ProtocolError("bad_json", "That frame is not valid JSON.") from None
+    if not isinstance(content, dict):
+        raise ProtocolError("bad_frame", "A frame must be a JSON object.")
+    name = content.get("type")
+    op = content.get("op") if isinstance(content.get("op"), str) else None
+    spec = COMMANDS.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise ProtocolError("unknown_command", f"Unknown command {name!r}.", op)
+    reader = _Reader(content, op)
+    if spec.changes_board and (op is None or not 1 <= len(op) <= 64):
+        raise reader.refuse("Every change needs an 'op': the client's id for it, 1-64 characters.")
+    values = {f.name: reader.read(f) for f in spec.fields if f is not OP}
+    if spec.one_of and all(values[f] is None for f in spec.one_of):
+        said = ", ".join(f"'{name}'" for name in spec.one_of)
+        raise reader.refuse(f"'{spec.name}' changes at least one of {said}.")
+    return Command(spec, op if spec.changes_board else None, values)

@@ -1,0 +1,33 @@
+"""Catching a screen up: what changed after the sequence number it holds, as this viewer may
+see it, from the same log for every kind of entity; or the whole board when it missed too much."""
+
+from typing import Any
+
+from workshops import entities, protocol
+from workshops.limits import LIMITS
+from workshops.models import Operation, Workshop
+from workshops.rendering import render_board
+from workshops.visibility import Viewer, views
+
+
+def catch_up(*, workshop: Workshop, since: int, viewer: Viewer) -> dict[str, Any]:
+    board = Workshop.objects.get(pk=workshop.pk)
+    missed = board.seq - since
+    if missed == 0:
+        return protocol.message("catchup", seq=board.seq, entities=[])
+    if missed < 0 or missed > LIMITS.catch_up_operations:
+        return snapshot(board, viewer)
+    touched: set[str] = set()
+    for keys in Operation.objects.filter(workshop=board, seq__gt=since).values_list(
+        "entities", flat=True
+    ):
+        touched.update(keys)
+    states = entities.states(entities.load(board, touched))
+    return protocol.message("catchup", seq=board.seq, entities=views(viewer, states))
+
+
+def snapshot(workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
+    """The whole board as `viewer` sees it: its rendered stickies and its own state."""
+    html = render_board(workshop, viewer)
+    board = entities.board_state(workshop).state
+    return protocol.message("snapshot", seq=workshop.seq, html=html, board=board)

@@ -1,0 +1,191 @@
+"""The skeleton every change to a board goes through, written once.
+
+`change()` opens the transaction, takes the board's next sequence number (which locks the board's
+row until the commit, so a board's changes apply one at a time), refuses what the sender may not
+do (the command's role, from `workshops/commands.py`; a removed participant; an ended workshop),
+spots a resent command, and reads the sticky the command is about, all in one round trip. The
+operation then changes what it changes through `Change.touch`; at the end the change is logged as
+an Operation (history, catch-up, and the record that the sender's command id was applied),
+committed, and only then broadcast, each viewer getting what they may see.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+
+from workshops import entities, protocol
+from workshops.access import Role
+from workshops.commands import COMMANDS, Spec
+from workshops.models import Operation, Participant, Sticky, Workshop
+from workshops.services import rows
+from workshops.visibility import Viewer, sees_sticky
+
+
+class Gone(Exception):
+    """The sticky was deleted (or never was on this board, or is private to someone else)."""
+
+
+class AlreadyApplied(Exception):
+    """A resent command whose id was applied before: confirm it, apply nothing."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(seq)
+        self.seq = seq
+
+
+@dataclass
+class Change:
+    """A change under way: the locked board, who acts, and what it touched."""
+
+    spec: Spec
+    workshop: Workshop
+    by: Participant
+    op: str | None
+    seq: int
+    facilitator: bool
+    sticky: Sticky | None = None  # the one the command is about, read as the change began
+    touched: dict[str, Sticky | Workshop] = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+    _board: Workshop | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(participant=self.by.pk, facilitator=self.facilitator)
+
+    def touch(self, sticky: Sticky) -> None:
+        """Write a sticky (new or changed) with its next version."""
+        sticky.version += 1
+        sticky.updated_at = timezone.now()
+        if sticky._state.adding:
+            rows.insert(sticky)
+        else:
+            rows.update(sticky)
+        self.touched[entities.key(sticky)] = sticky
+
+    def board(self) -> Workshop:
+        """The board's own state as it is now (read once, under the change's lock)."""
+        if self._board is None:
+            self._board = Workshop.objects.get(pk=self.workshop.pk)
+        return self._board
+
+    def touch_board(self, *fields: str) -> None:
+        """Write the board's own state (these fields of `board()`) with its next version."""
+        board = self.board()
+        board.version += 1
+        board.seq = self.seq
+        Workshop.objects.filter(pk=board.pk).update(
+            version=board.version, **{name: getattr(board, name) for name in fields}
+        )
+        self.touched[entities.key(board)] = board
+
+    def say(self, summary: str) -> None:
+        """What the history says of this change, in words."""
+        self.said.append(summary)
+
+    def about(self, *, deleted: bool = False) -> Sticky:
+        """The sticky the command is about; a deleted one only when asked for (to restore it).
+        Someone else's private sticky is not there for this sender."""
+        sticky = self.sticky
+        if sticky is None or not sees_sticky(self.viewer, sticky):
+            raise Gone("That sticky is not on this board.")
+        if sticky.deleted_at is not None and not deleted:
+            raise Gone("Someone deleted that sticky meanwhile.")
+        return sticky
+
+
+@contextmanager
+def change(
+    command: str,
+    *,
+    workshop: Workshop,
+    by: Participant | None,
+    op: str | None,
+    about: UUID | None = None,
+) -> Iterator[Change]:
+    """Run the body as one change of the board by `by`, as the registry's command `command`."""
+    spec = COMMANDS[command]
+    with transaction.atomic():
+        current = _begin(spec, workshop=workshop, by=by, op=op, about=about)
+        yield current
+        _finish(current)
+
+
+@cache
+def _begin_sql() -> str:
+    """One statement opens every change: the board's next sequence number and what the
+    refusals need to know (table names come from the models; every value is a parameter)."""
+    quote = connection.ops.quote_name
+    board, people = quote(Workshop._meta.db_table), quote(Participant._meta.db_table)
+    log = quote(Operation._meta.db_table)
+    co_facilitators = quote(Workshop.co_facilitators.through._meta.db_table)
+    return f"""
+        UPDATE {board} SET seq = seq + 1 WHERE id = %s
+        RETURNING seq, ended_at, private_brainstorm, owner_id,
+            (SELECT removed_at IS NULL FROM {people} WHERE id = %s AND workshop_id = %s),
+            (SELECT user_id FROM {people} WHERE id = %s),
+            (SELECT COUNT(*) FROM {co_facilitators} WHERE workshop_id = %s
+                AND user_id = (SELECT user_id FROM {people} WHERE id = %s)),
+            (SELECT seq FROM {log}
+                WHERE workshop_id = %s AND participant_id = %s AND client_op = %s)
+    """  # noqa: S608
+
+
+def _begin(
+    spec: Spec, *, workshop: Workshop, by: Participant | None, op: str | None, about: UUID | None
+) -> Change:
+    """Take the board's next sequence number, refusing what the sender may not do now and
+    spotting a resent command; with `about`, read that sticky in the same round trip (after the
+    board is locked). A refusal rolls the sequence number back with the transaction."""
+    if by is None:
+        raise PermissionDenied("Observers can look at the board but not change it.")
+    w, p = workshop.pk, by.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_begin_sql(), [w, p, w, p, w, p, w, p, op])
+        answer = rows.ask_sticky(w, about) if about else None
+        row = cursor.fetchone()
+    found = answer() if answer else None
+    if row is None:
+        raise PermissionDenied("This workshop no longer exists.")
+    # (`ended_at IS NULL` would be neater, but SQLite 3.40 answers it wrongly in RETURNING.)
+    seq, ended_at, private_brainstorm, owner, present, user, co_facilitator, applied = row
+    if applied is not None:
+        raise AlreadyApplied(applied)
+    if not present:
+        raise PermissionDenied("You are no longer on this board.")
+    facilitator = user is not None and (user == owner or co_facilitator > 0)
+    if spec.role is Role.FACILITATOR and not facilitator:
+        raise PermissionDenied("Only the facilitators of this workshop can do that.")
+    if ended_at is not None and not spec.while_ended:
+        raise PermissionDenied("This workshop has ended: its board is read-only.")
+    workshop.ended_at, workshop.private_brainstorm = ended_at, private_brainstorm
+    return Change(spec, workshop, by, op, seq, facilitator, sticky=found)
+
+
+def _finish(change: Change) -> None:
+    workshop = change.workshop
+    summary = "; ".join(change.said) or f"changed the board ({change.spec.name})"
+    rows.insert(
+        Operation(
+            workshop=workshop,
+            seq=change.seq,
+            participant=change.by,
+            client_op=change.op,
+            action=change.spec.name,
+            summary=summary[:400],
+            entities=list(change.touched),
+        )
+    )
+    seq, op, by, touched = change.seq, change.op, change.by.pk, list(change.touched.values())
+
+    def broadcast() -> None:
+        patch = protocol.message("patch", seq=seq, op=op, by=by, entities=[])
+        protocol.publish_entities(workshop.pk, patch, entities.states(touched))
+        workshop.seq = max(workshop.seq, seq)
+
+    protocol.publish_on_commit(workshop.pk, broadcast)
