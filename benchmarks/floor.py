@@ -25,22 +25,29 @@ SEQ: dict[str, int] = {}
 
 def patch(board: str, command: dict[str, Any], payload: str) -> str:
     SEQ[board] = SEQ.get(board, 0) + 1
-    sticky = {
+    text = str(command.get("text", ""))
+    sticky = {  # the fields of p2pboard's sticky state (workshops/entities.py)
+        "entity": "sticky",
         "id": "00000000-0000-4000-8000-000000000000",
+        "version": SEQ[board],
         "kind": "pain",
+        "text": text,
+        "text_version": SEQ[board],
         "parked": True,
         "event": None,
         "rank": "a0",
-        "version": SEQ[board],
+        "parallel": False,
+        "private": False,
+        "by": 1,
         "deleted": False,
-        "html": payload.replace("TEXT", str(command.get("text", ""))),
+        "html": payload.replace("TEXT", text),
     }
     message = {
         "type": "patch",
         "seq": SEQ[board],
         "op": command.get("op"),
-        "by": None,
-        "stickies": [sticky],
+        "by": 1,
+        "entities": [sticky],
     }
     return json.dumps(message, separators=(",", ":"))
 

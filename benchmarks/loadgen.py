@@ -283,7 +283,7 @@ async def read(client: Client, recorder: Recorder) -> None:
                             recorder.peer_recv.append(now)
                             client.received += 1
                 elif op == f"{client.cid}-add" and client.added and not client.added.done():
-                    client.added.set_result(json.loads(frame)["stickies"][0]["id"])
+                    client.added.set_result(json.loads(frame)["entities"][0]["id"])
                 continue
             if frame.startswith(PRESENCE_PREFIX):  # large (everyone present, rendered): skip
                 recorder.frames["presence"] += 1

@@ -251,7 +251,7 @@ async def _confirmations(ws: Any, pending: dict[str, asyncio.Future[str]]) -> No
         if message["type"] == "error":
             future.set_exception(RuntimeError(frame[:300]))
         else:
-            future.set_result(message["stickies"][0]["id"])
+            future.set_result(message["entities"][0]["id"])
 
 
 def _keep(stickies: list[str], future: asyncio.Future[str]) -> None:
@@ -342,7 +342,7 @@ async def _catch_up(
                 "sync_to_caught_up_ms": round((done - synced) * 1000, 1),
                 "answer": answer["type"],
                 "bytes": len(frame),
-                "stickies": len(answer.get("stickies", [])),
+                "stickies": len(answer.get("entities", [])),
                 "missed": int(answer["seq"]) - since,
             }
         )
