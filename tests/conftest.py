@@ -48,6 +48,16 @@ def alice(board: Workshop) -> Participant:
 
 
 @pytest.fixture
+def bob(board: Workshop) -> Participant:
+    return make_participant(board, "Bob")
+
+
+@pytest.fixture
+def otto(other_board: Workshop) -> Participant:
+    return make_participant(other_board, "Otto")
+
+
+@pytest.fixture
 def mapped(board: Workshop, alice: Participant) -> dict[str, Sticky]:
     """A small real map: three steps (the third in parallel with the second), notes under
     them, two pain points on the second step and one on the third, and some parked."""

@@ -60,8 +60,7 @@ class ServerSend:
 # thread for thread-sensitive work outside a request): the changes go there too, so a process
 # keeps one database connection and SQLite one writer. They go straight to it rather than
 # through database_sync_to_async, whose trip (context copies, checks, closing stale connections
-# before and after) measured ~1 ms per group under load: (c) p99 embedded 21.0 and 20.5 ms
-# against 13.4 and 16.3 ms; scale-out 23.6 and 20.1 ms against 21.9 and 19.6 ms.
+# before and after) showed under load (benchmarks/README.md, the performance log).
 DATABASE_THREAD = SyncToAsync.single_thread_executor
 
 

@@ -102,7 +102,7 @@ def publish_entities(
     fanout.hub.publish_views(workshop_id, fanout.Views(content, entities))
 
 
-def publish_on_commit(workshop_id: int, build: Callable[[], None]) -> None:
+def publish_on_commit(build: Callable[[], None]) -> None:
     """Run `build` (which publishes) once the transaction has committed: nothing is announced
     that was not stored. The one way anything is broadcast after a write."""
     transaction.on_commit(build)
@@ -118,4 +118,4 @@ def revoke_on_commit(
         "participant": participant_id,
         "role": role,
     }
-    publish_on_commit(workshop_id, lambda: fanout.hub.publish_control(workshop_id, control))
+    publish_on_commit(lambda: fanout.hub.publish_control(workshop_id, control))

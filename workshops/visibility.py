@@ -3,7 +3,8 @@
 Most of a board is seen by everyone on it. A sticky written during a silent brainstorm is seen by
 its author alone until the facilitator reveals it; everyone else learns only that it exists and
 whose it is (so a count per person can be shown), never its text. The fan-out, the page, catch-up,
-snapshots, the history and the exports all ask this module.
+snapshots and the exports ask this module; the history never quotes a private sticky
+(`services.stickies.named`).
 """
 
 from dataclasses import dataclass

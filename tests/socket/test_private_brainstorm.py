@@ -11,7 +11,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_participant
 from tests.socket.conftest import Socket
 from tests.socket.test_board_sync import PARKING, TIMELINE, add, joined, settled
 from workshops.access import remember_participant
@@ -70,11 +69,6 @@ def page(board: Workshop, route: str, **who: Any) -> str:
     else:
         client.get(reverse("observe", args=[board.observer_token]))
     return client.get(reverse(route, args=[board.slug])).content.decode()
-
-
-@pytest.fixture
-def bob(board: Workshop) -> Participant:
-    return make_participant(board, "Bob")
 
 
 async def test_a_private_sticky_reaches_its_author_alone_until_the_reveal(

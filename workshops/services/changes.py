@@ -188,4 +188,4 @@ def _finish(change: Change) -> None:
         protocol.publish_entities(workshop.pk, patch, entities.states(touched))
         workshop.seq = max(workshop.seq, seq)
 
-    protocol.publish_on_commit(workshop.pk, broadcast)
+    protocol.publish_on_commit(broadcast)

@@ -153,9 +153,7 @@ def presence_message(workshop: Workshop) -> dict[str, object]:
 
 
 def publish_presence_on_commit(workshop: Workshop) -> None:
-    protocol.publish_on_commit(
-        workshop.pk, lambda: protocol.publish(workshop.pk, presence_message(workshop))
-    )
+    protocol.publish_on_commit(lambda: protocol.publish(workshop.pk, presence_message(workshop)))
 
 
 @transaction.atomic

@@ -16,12 +16,15 @@ def workshop_apply_starter(
 ) -> int:
     """Fill an empty board from a starter; returns the board's sequence number after it.
 
-    The blank starter adds nothing, so it changes nothing and logs nothing.
+    The blank starter adds nothing, so it changes nothing and logs nothing; sent as a command
+    (with an `op`, which must be confirmed or refused) it is refused as having nothing to add.
     """
     chosen = STARTERS.get(starter)
     if chosen is None:
         raise ValidationError(f"There is no starting template called {starter!r}.")
     if not chosen.events:
+        if op is not None:
+            raise ValidationError("The blank template has nothing to add.")
         return workshop.seq
     with change("starter", workshop=workshop, by=by, op=op) as now:
         if live(now.workshop).exists():

@@ -1,0 +1,215 @@
+// The board on screen. Every entity state the server sends goes through `apply`: the newest
+// version of each entity wins, then the applier of its kind shows it. A sticky is placed in its
+// column, lane or parking shelf; the board's own state goes where the page shows it
+// (workshop.js); someone else's private sticky is not shown, only counted for its author.
+
+import { fromHtml, quote } from "./page.js";
+import { insertSorted } from "./places.js";
+import { showWorkshop } from "./workshop.js";
+
+// An event on the timeline heads a column with one lane per kind below it.
+const laneNames = JSON.parse(document.getElementById("lane-names")?.textContent ?? "{}");
+
+function newColumn(id, sticky) {
+  const column = document.createElement("li");
+  column.className = "column";
+  column.id = `c-${id}`;
+  column.dataset.id = id;
+  column.append(sticky);
+  for (const kind of Object.keys(laneNames)) {
+    const lane = document.createElement("div");
+    lane.setAttribute("role", "list");
+    lane.className = `lane kind-${kind}-lane`;
+    Object.assign(lane.dataset, { place: "lane", event: id, kind });
+    column.append(lane);
+  }
+  labelLanes(column);
+  return column;
+}
+
+function labelLanes(column) {
+  const text = column.querySelector(":scope > .sticky .text")?.textContent ?? "";
+  column.querySelectorAll(":scope > .lane").forEach((lane) => {
+    lane.setAttribute("aria-label", `${laneNames[lane.dataset.kind]} under ${quote(text)}`);
+  });
+}
+
+// What a viewer gets of a private sticky they may not see: whose it is, not what it says.
+const isRedacted = (state) => !("html" in state);
+
+export class BoardView {
+  constructor({ slug, participant }) {
+    this.participant = participant;
+    this.versions = new Map(); // "entity:id" -> newest version applied (deleted stickies too)
+    this.homeless = new Map(); // notes whose event column has not arrived yet
+    this.deferred = new Map(); // changes to the sticky being edited here, applied after
+    this.editors = new Map(); // participant id -> {sticky, name, colour}
+    this.privateAuthors = new Map(); // someone else's private sticky id -> its author's id
+    this.editingHere = null;
+    const endedOnPage = this.content.dataset.ended === "1";
+    this.appliers = {
+      sticky: (state) => this.applySticky(state),
+      board: (state) => showWorkshop(state, { endedOnPage }),
+    };
+    this.versions.set(`board:${slug}`, Number(this.content.dataset.boardVersion));
+    this.readVersions();
+  }
+
+  get content() {
+    return document.getElementById("board-content");
+  }
+
+  readVersions() {
+    this.content.querySelectorAll(".sticky[data-id]").forEach((sticky) => {
+      this.versions.set(`sticky:${sticky.dataset.id}`, Number(sticky.dataset.version));
+    });
+  }
+
+  sticky(id) {
+    return document.getElementById(`s-${id}`);
+  }
+
+  // How many private stickies each other person has written (author id -> count).
+  get privateCounts() {
+    const counts = new Map();
+    for (const by of this.privateAuthors.values()) counts.set(by, (counts.get(by) ?? 0) + 1);
+    return counts;
+  }
+
+  // A snapshot: the whole board drawn again. The versions known stay (they only grow): the
+  // board's heading and others' private stickies are not in this html.
+  replaceAll(html) {
+    const focused = document.activeElement?.closest?.(".sticky")?.dataset.id;
+    this.content.replaceWith(fromHtml(html));
+    this.homeless.clear();
+    this.readVersions();
+    if (focused) this.sticky(focused)?.focus();
+    this.showEditors();
+    document.dispatchEvent(new CustomEvent("board:replaced"));
+  }
+
+  apply(states) {
+    const focused = document.activeElement?.closest?.(".sticky")?.dataset.id;
+    for (const state of states) {
+      const applier = this.appliers[state.entity];
+      const key = `${state.entity}:${state.id}`;
+      if (!applier || state.version <= (this.versions.get(key) ?? 0)) continue;
+      this.versions.set(key, state.version);
+      applier(state);
+    }
+    if (focused) this.sticky(focused)?.focus({ preventScroll: true });
+    this.showEditors();
+  }
+
+  applySticky(state) {
+    if (isRedacted(state)) return this.countPrivate(state);
+    this.privateAuthors.delete(state.id); // revealed, if it was someone's private one
+    if (state.id === this.editingHere) this.deferred.set(state.id, state);
+    else this.place(state);
+  }
+
+  // Not shown here; if it somehow is on screen, it goes.
+  countPrivate(state) {
+    this.deferred.delete(state.id);
+    if (this.sticky(state.id)) this.remove(state.id);
+    if (state.deleted) this.privateAuthors.delete(state.id);
+    else this.privateAuthors.set(state.id, state.by);
+  }
+
+  place(state) {
+    this.remove(state.id, state);
+    if (state.deleted) return;
+    const fresh = fromHtml(state.html);
+    if (state.kind === "event" && !state.parked) {
+      let column = document.getElementById(`c-${state.id}`);
+      if (column) {
+        column.querySelector(":scope > .sticky").replaceWith(fresh);
+        labelLanes(column);
+      } else {
+        column = newColumn(state.id, fresh);
+        document.dispatchEvent(new CustomEvent("board:column-added", { detail: column }));
+      }
+      column.dataset.rank = state.rank;
+      insertSorted(document.getElementById("timeline"), column);
+      this.rehome(state.id);
+    } else if (state.parked) {
+      const shelf = state.kind === "event" ? "parked-events" : "parked-notes";
+      insertSorted(document.getElementById(shelf), fresh);
+    } else {
+      const lane = document.querySelector(
+        `.lane[data-event="${state.event}"][data-kind="${state.kind}"]`,
+      );
+      if (lane) insertSorted(lane, fresh);
+      else this.homeless.set(state.id, state);
+    }
+  }
+
+  // Take a sticky off the screen; an event column stays when the event stays on the timeline.
+  remove(id, next) {
+    this.homeless.delete(id);
+    const column = document.getElementById(`c-${id}`);
+    const staysOnTimeline = next && !next.deleted && next.kind === "event" && !next.parked;
+    if (column && !staysOnTimeline) {
+      // Notes still in its lanes are waiting for their own change: keep them until it comes.
+      column.querySelectorAll(".lane > .sticky").forEach((note) => {
+        this.homeless.set(note.dataset.id, {
+          id: note.dataset.id, kind: note.dataset.kind, parked: false,
+          event: id, rank: note.dataset.rank, html: note.outerHTML,
+        });
+      });
+      column.remove();
+      document.dispatchEvent(new CustomEvent("board:column-removed", { detail: column }));
+    }
+    const sticky = this.sticky(id);
+    if (sticky && !sticky.parentElement?.matches(".column")) sticky.remove();
+  }
+
+  rehome(eventId) {
+    for (const [id, state] of this.homeless) {
+      if (state.event === eventId) {
+        this.homeless.delete(id);
+        this.place(state);
+      }
+    }
+  }
+
+  // Put a sticky back in the place it was dragged from, at its own rank (after a refused drag).
+  restore(id, place) {
+    const sticky = this.sticky(id);
+    if (!sticky) return;
+    const { kind, rank } = sticky.dataset;
+    const column = sticky.closest(".column");
+    if (column && !place.parked) insertSorted(document.getElementById("timeline"), column);
+    else this.place({ id, kind, rank, parked: place.parked, event: place.event, html: sticky.outerHTML });
+  }
+
+  finishEditing(id) {
+    this.editingHere = null;
+    const waiting = this.deferred.get(id);
+    this.deferred.delete(id);
+    if (waiting) this.place(waiting);
+  }
+
+  setEditor(message) {
+    if (message.sticky) this.editors.set(message.participant, message);
+    else this.editors.delete(message.participant);
+    this.showEditors();
+  }
+
+  showEditors() {
+    document.querySelectorAll(".sticky.being-edited").forEach((sticky) => {
+      sticky.classList.remove("being-edited");
+      sticky.querySelector(".editor-mark")?.remove();
+    });
+    for (const [participant, { sticky, name, colour }] of this.editors) {
+      const element = this.sticky(sticky);
+      if (!element || String(participant) === this.participant) continue;
+      element.classList.add("being-edited");
+      element.style.setProperty("--editor", colour);
+      const mark = document.createElement("span");
+      mark.className = "editor-mark";
+      mark.textContent = `✎ ${name}`;
+      element.append(mark);
+    }
+  }
+}

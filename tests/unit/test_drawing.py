@@ -1,0 +1,92 @@
+"""The board as it is drawn: arranged in one query, rendered once, escaped; entity states."""
+
+from typing import Any
+
+from tests.factories import make_sticky
+from tests.unit.board_helpers import (
+    PARKED,
+    under,
+)
+from workshops import entities, services
+from workshops.kinds import LANE_KINDS, Kind
+from workshops.models import Participant, Workshop
+from workshops.rendering import render_board
+from workshops.selectors import board_of
+from workshops.visibility import EVERYONE
+
+
+def test_the_board_is_arranged_as_it_is_drawn_in_one_query(
+    board: Workshop, alice: Participant, django_assert_num_queries: Any
+) -> None:
+    idea = make_sticky(board, alice, text="Idea")
+    review = make_sticky(board, alice, text="Review")
+    make_sticky(board, alice, kind=Kind.QUESTION, text="Who?", place=under(review))
+    make_sticky(board, alice, kind=Kind.SYSTEM, text="GitHub", place=under(review))
+    make_sticky(board, alice, kind=Kind.SYSTEM, text="Jira", place=under(review))
+    make_sticky(board, alice, text="Rollback", place=PARKED)
+    make_sticky(board, alice, kind=Kind.PAIN, text="Slow", place=PARKED)
+    gone = make_sticky(board, alice, kind=Kind.PAIN, text="Gone", place=under(idea))
+    services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=gone.pk)
+
+    with django_assert_num_queries(1):
+        drawn = board_of(board)
+
+    assert [column.event.text for column in drawn.columns] == ["Idea", "Review"]
+    lanes = {info.kind: [note.text for note in notes] for info, notes in drawn.columns[1].lanes}
+    assert [info.kind for info, _ in drawn.columns[1].lanes] == list(LANE_KINDS)
+    assert lanes == {
+        Kind.SYSTEM: ["GitHub", "Jira"], Kind.PERSON: [], Kind.PAIN: [], Kind.QUESTION: ["Who?"],
+        Kind.CHECK: [],
+    }  # fmt: skip
+    assert all(notes == [] for _, notes in drawn.columns[0].lanes)
+    assert [sticky.text for sticky in drawn.parked_events] == ["Rollback"]
+    assert [sticky.text for sticky in drawn.parked_notes] == ["Slow"]
+    assert drawn.count == 7
+
+
+def test_the_rendered_board_shows_each_live_sticky_once_and_escapes_text(
+    board: Workshop, alice: Participant
+) -> None:
+    review = make_sticky(board, alice, text="Review <script>alert(1)</script>")
+    make_sticky(board, alice, kind=Kind.PAIN, text="Slow & painful", place=under(review))
+    make_sticky(board, alice, kind=Kind.QUESTION, text="Parked question", place=PARKED)
+    deleted = make_sticky(board, alice, text="Deleted one")
+    services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=deleted.pk)
+    board.refresh_from_db()
+
+    html = render_board(board, EVERYONE)
+
+    assert f'data-seq="{board.seq}"' in html
+    assert html.count(f'id="s-{review.pk}"') == 1
+    assert f'id="c-{review.pk}"' in html
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert "Slow &amp; painful" in html
+    assert "Parked question" in html
+    assert "Deleted one" not in html
+    assert board.first_event in html
+
+
+def test_patches_carry_the_state_and_html_each_screen_needs(
+    board: Workshop, alice: Participant
+) -> None:
+    review = make_sticky(board, alice, text="Review")
+    slow = make_sticky(board, alice, kind=Kind.PAIN, text="Slow", place=under(review))
+    parked = make_sticky(board, alice, text="Rollback", place=PARKED)
+    deleted = services.sticky_delete(
+        workshop=board, by=alice, op=None, sticky_id=make_sticky(board, alice, text="Gone").pk
+    )
+
+    states = entities.states([review, slow, parked, deleted])
+    on_timeline, note, parked_event, gone = [entity.state for entity in states]
+
+    assert {key: on_timeline[key] for key in ("id", "kind", "parked", "event", "deleted")} == {
+        "id": str(review.pk), "kind": "event", "parked": False, "event": None, "deleted": False,
+    }  # fmt: skip
+    assert (on_timeline["rank"], on_timeline["version"]) == (review.rank, review.version)
+    assert f'id="s-{review.pk}"' in on_timeline["html"]
+    assert (note["event"], note["parked"]) == (str(review.pk), False)
+    assert "Slow" in note["html"]
+    assert parked_event["html"] and parked_event["text"] == "Rollback"
+    assert gone["deleted"] is True
+    assert gone["html"] is None
