@@ -23,10 +23,28 @@ CLOSE_ABUSIVE = 4429  # too many bad or too many frames: reconnecting later is a
 CLOSE_TOO_SLOW = 4408  # fell too far behind reading: reconnect and catch up
 
 
+# Every code an `error` message may carry, declared once (docs/protocol.md says when each is sent).
+ERRORS: dict[str, str] = {
+    "bad_frame": "a binary frame, or JSON that is not an object",
+    "bad_json": "not JSON, or nested too deeply",
+    "too_large": "a frame over the size limit",
+    "unknown_command": "a type that is not a command",
+    "invalid": "a field missing or of the wrong type, or a change that breaks a rule",
+    "not_allowed": "the sender may not do this now",
+    "gone": "the sticky is deleted, not on this board, or someone else's private one",
+    "rate_limited": "a frame above the rate limit, dropped",
+    "failed": "the server could not apply a change (nothing was changed): try again",
+    "forbidden": "no role on this board",
+    "not_found": "no such workshop",
+}
+
+
 class ProtocolError(Exception):
     """A frame the server cannot accept; the message is for the person at the browser."""
 
     def __init__(self, code: str, message: str, op: str | None = None) -> None:
+        if code not in ERRORS:
+            raise TypeError(f"Undeclared error code {code!r}.")
         super().__init__(message)
         self.code = code
         self.message = message
@@ -50,13 +68,14 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "welcome": ("seq", "role", "participant"),
     "patch": ("seq", "op", "by", "entities"),
     "catchup": ("seq", "entities"),
-    "snapshot": ("seq", "html", "board"),
+    "snapshot": ("seq", "html", "url", "board"),
     "ack": ("op", "seq"),
     "presence": ("seq", "html", "count"),
     "editing": ("participant", "name", "colour", "sticky"),
     "pong": ("seq",),
     "revoked": ("message",),
     "error": ("code", "message", "op"),
+    "conflict": ("op", "sticky", "text", "text_version", "message"),
 }
 
 
@@ -69,6 +88,8 @@ def message(kind: str, **fields: Any) -> dict[str, Any]:
 
 
 def error(code: str, text: str, op: str | None = None) -> dict[str, Any]:
+    if code not in ERRORS:
+        raise TypeError(f"Undeclared error code {code!r}.")
     return message("error", code=code, message=text, op=op)
 
 
@@ -109,13 +130,20 @@ def publish_on_commit(build: Callable[[], None]) -> None:
 
 
 def revoke_on_commit(
-    workshop_id: int, *, text: str, participant_id: int | None = None, role: str | None = None
+    workshop_id: int,
+    *,
+    text: str,
+    participant_id: int | None = None,
+    role: str | None = None,
+    everyone: bool = False,
 ) -> None:
-    """Close the sockets of one participant, or of every socket with a role, on this board."""
+    """Close the sockets of one participant, of every socket with a role, or (`everyone`) every
+    socket, on this board."""
     control = {
         "revoke": True,
         "frame": encode(message("revoked", message=text)),
         "participant": participant_id,
         "role": role,
+        "everyone": everyone,
     }
     publish_on_commit(lambda: fanout.hub.publish_control(workshop_id, control))
