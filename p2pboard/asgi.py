@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP goes to Django; websockets pass an Origin check and session auth,
-then reach the app's consumers."""
+"""ASGI entry point: HTTP goes to Django; websockets pass an Origin check (p2pboard/handshake.py)
+and session auth, then reach the app's consumers; a websocket to any other path is refused."""
 
 import gc
 import os
@@ -13,17 +13,20 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
+from p2pboard.handshake import SameOriginOnly, refuse  # noqa: E402
 from workshops.consumers import ServerSend  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
+
+# A path no route takes is refused at the handshake (HTTP 403), not answered with a 500 and a
+# traceback in the log.
+routes = URLRouter([*websocket_urlpatterns, re_path(r"", refuse)])
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            ServerSend(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
+        "websocket": SameOriginOnly(ServerSend(AuthMiddlewareStack(routes))),
     }
 )
 

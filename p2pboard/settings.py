@@ -7,9 +7,11 @@ HTTPS-only cookies and headers and requires a real SECRET_KEY. See the README fo
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,11 +68,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "axes",
     "workshops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "p2pboard.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a login that reached the failure limit into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "p2pboard.urls"
@@ -92,6 +99,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -144,6 +152,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Logins are throttled by django-axes: after 10 failures for one username from one address,
+# that username is paused from that address for 15 minutes (a cool-off, never a lockout that a
+# stranger could use to keep a facilitator out for good). Both login pages check it before
+# authenticating (p2pboard/urls.py), and the page says when to try again (p2pboard/logins.py).
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "p2pboard.logins.locked_out"
+# The client's address as the server saw it: Daphne and Uvicorn put the proxy's X-Forwarded-For
+# there when started with --proxy-headers (p2pboard/serve.py); a header a client can write is
+# never read directly.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Only the failures are kept (to count them), not a record of every login; and no banner in
+# the log of every command.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# django-axes warns unless its authentication backend is installed; that backend would make
+# Django ask every `login()` which backend to record (the sign-up view does not say), so the
+# login views check instead (p2pboard/urls.py), which covers the same logins.
+SILENCED_SYSTEM_CHECKS = ["axes.W003"]
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -174,6 +204,46 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy, enforced: scripts and styles from this site, or inline with the
+# page's nonce (`nonce="{{ csp_nonce }}"`), no inline style attributes (colours are classes), no
+# eval. 'self' also covers the board's websocket (ws:/wss: to this host, CSP Level 3).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features p2pboard does not use, denied to its pages (p2pboard/headers.py); copying a
+# link to the clipboard (the share dialog) stays allowed for this site.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "clipboard-write": ["self"],
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

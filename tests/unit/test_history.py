@@ -44,9 +44,12 @@ def test_the_history_lists_changes_newest_first_with_who_made_them(
         "added an event “Code reviewed”",
         "added an event “Story picked up”",
     ]
-    assert '<span class="name">Alice</span>' in page
-    assert f'<span class="name">{me.name}</span> <span class="role">facilitator</span>' in page
-    assert f"--person: {alice.colour}" in page
+    assert '<span class="name" dir="auto">Alice</span>' in page
+    assert (
+        f'<span class="name" dir="auto">{me.name}</span> <span class="role">facilitator</span>'
+        in page
+    )
+    assert f"person-{alice.colour[1:]}" in page
     assert "3 changes" in page
 
 
