@@ -457,6 +457,8 @@ class Setting:
             "DJANGO_SETTINGS_MODULE": "p2pboard.settings",
             "P2PBOARD_MODE": "local",
             "DEBUG": "",
+            # Every simulated participant joins from 127.0.0.1.
+            "P2PBOARD_JOINS_PER_MINUTE": "1000000",
         }
         if self.postgres is not None:
             env["DATABASE_URL"] = self.postgres.url

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from tests.factories import make_note, make_participant, make_sticky, make_user, make_workshop
 from workshops import services
@@ -19,6 +20,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_TESTS in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Counters kept in the cache (joins per address) start afresh in each test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

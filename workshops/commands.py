@@ -76,8 +76,10 @@ COMMANDS: dict[str, Spec] = {
              doc="tells the others what this person is editing"),
         _change("add", Field("kind", Type.TEXT), Field("text", Type.TEXT),
                 Field("place", Type.PLACE), Field("after", Type.AFTER, required=False),
+                Field("id", Type.ID, required=False, attr="sticky_id"),
                 service="sticky_add", doc="a new sticky"),
         _change("update", STICKY, Field("text", Type.TEXT, required=False),
+                Field("base", Type.COUNT, required=False),
                 Field("kind", Type.TEXT, required=False),
                 Field("parallel", Type.BOOL, required=False),
                 service="sticky_update", about="sticky_id", one_of=("text", "kind", "parallel"),
@@ -147,17 +149,16 @@ class _Reader:
             if spec.required:
                 raise self.refuse(f"'{spec.wire}' is missing.")
             return None
-        return getattr(self, f"_{spec.type.name.lower()}")(spec.wire, value)
+        return READERS[spec.type](self, spec.wire, value)
 
     def _text(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
             raise self.refuse(f"'{name}' must be a string.")
         if len(value) > LIMITS.frame_bytes:
             raise self.refuse(f"'{name}' is too long.")
+        if not _is_text(value):
+            raise self.refuse(f"'{name}' holds something that is not text (a lone surrogate).")
         return value
-
-    def _id(self, name: str, value: Any) -> UUID:
-        return self._uuid(name, value)
 
     def _uuid(self, name: str, value: Any) -> UUID:
         if isinstance(value, str):
@@ -192,6 +193,30 @@ class _Reader:
         return Place(parked=parked, event=event)
 
 
+# How each type is read (AFTER is read apart: left out and null mean different things).
+READERS = {
+    Type.TEXT: _Reader._text,
+    Type.ID: _Reader._uuid,
+    Type.BOOL: _Reader._bool,
+    Type.COUNT: _Reader._count,
+    Type.PHASE: _Reader._phase,
+    Type.PLACE: _Reader._place,
+}
+
+
+def _is_text(value: str) -> bool:
+    """Encodable as UTF-8 (JSON lets a frame carry half a surrogate pair, which is not)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_op(op: str | None) -> bool:
+    return op is not None and 1 <= len(op) <= 64 and op.isprintable() and _is_text(op)
+
+
 def parse(text: str | None) -> Command:
     """A frame as a command of the registry, or ProtocolError with a message for the person."""
     if text is None:
@@ -202,16 +227,21 @@ def parse(text: str | None) -> Command:
         content = json.loads(text)
     except ValueError:
         raise ProtocolError("bad_json", "That frame is not valid JSON.") from None
+    except RecursionError:
+        raise ProtocolError("bad_json", "That frame is nested too deeply.") from None
     if not isinstance(content, dict):
         raise ProtocolError("bad_frame", "A frame must be a JSON object.")
     name = content.get("type")
     op = content.get("op") if isinstance(content.get("op"), str) else None
+    op = op if op is None or _is_text(op) else None  # never echo what cannot be sent back
     spec = COMMANDS.get(name) if isinstance(name, str) else None
     if spec is None:
         raise ProtocolError("unknown_command", f"Unknown command {name!r}.", op)
     reader = _Reader(content, op)
-    if spec.changes_board and (op is None or not 1 <= len(op) <= 64):
-        raise reader.refuse("Every change needs an 'op': the client's id for it, 1-64 characters.")
+    if spec.changes_board and not _valid_op(op):
+        raise reader.refuse(
+            "Every change needs an 'op': the client's id for it, 1-64 printable characters."
+        )
     values = {f.name: reader.read(f) for f in spec.fields if f is not OP}
     if spec.one_of and all(values[f] is None for f in spec.one_of):
         said = ", ".join(f"'{name}'" for name in spec.one_of)

@@ -2,8 +2,8 @@
 
 import asyncio
 import logging
-import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,33 +12,12 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.http import Http404
 
-from workshops import access, commands, fanout, protocol, services
+from workshops import access, backpressure, commands, fanout, protocol, rates, services
 from workshops.limits import LIMITS
 from workshops.visibility import EVERYONE, Viewer
-
-
-class RateLimit:
-    """A token bucket: a steady rate of frames with room for a short burst."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-        self.refused = 0
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.refused += 1
-        return False
-
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +118,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     me: access.Access | None = None
     viewer: Viewer = EVERYONE  # what the fan-out shows this socket
+    sender: tuple[str, object] | None = None  # whose frame budget this socket spends
+    server_buffer: Callable[[], int] | None = None  # Daphne: bytes it holds for this socket
+    closing = False
     connection_id: UUID | None = None
     editing: UUID | None = None
     sending: "asyncio.Task[None] | None" = None  # a send that had to wait (frames queue behind)
@@ -166,10 +148,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
         except PermissionDenied as refusal:
             await self.refuse("forbidden", str(refusal), protocol.CLOSE_FORBIDDEN)
             return
-        self.rate = RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst)
+        participant = self.me.participant
+        self.sender = ("participant", participant.pk) if participant else ("socket", self.socket_id)
+        self.rate = rates.senders.take(self.sender)
         self.backlog: deque[str] = deque()
         self.loop = asyncio.get_running_loop()
         self.send_frame = self.scope.get("server_send", self.base_send)
+        self.server_buffer = backpressure.server_buffer(self.send_frame)
         self.viewer = self.me.viewer
         workshop = self.me.workshop
         await fanout.hub.join(workshop.pk, self)
@@ -190,6 +175,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.sending is not None:
             self.sending.cancel()
+        if self.sender is not None:
+            rates.senders.give_back(self.sender)
+            self.sender = None
         if self.me is None:
             return
         if self.editing is not None:
@@ -205,7 +193,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.me is None:
             return
         if not self.rate.allow():
-            if self.rate.refused > LIMITS.frame_burst:
+            if self.rate.flooding:
                 await self.refuse("rate_limited", "Too many frames.", protocol.CLOSE_ABUSIVE)
             else:
                 await self.send_message(
@@ -248,6 +236,22 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.send_message(protocol.error("invalid", message, command.op))
         except services.Gone as gone:
             await self.send_message(protocol.error("gone", str(gone), command.op))
+        except DatabaseError:  # the commit failed (the database went away): nothing applied
+            log.warning("A change could not be committed", exc_info=True)
+            text = "The server could not save that change just now; nothing was changed. Try again."
+            await self.send_message(protocol.error("failed", text, command.op))
+        except services.Conflict as conflict:
+            sticky = conflict.sticky
+            await self.send_message(
+                protocol.message(
+                    "conflict",
+                    op=command.op,
+                    sticky=str(sticky.pk),
+                    text=sticky.text,
+                    text_version=sticky.text_version,
+                    message=str(conflict),
+                )
+            )
 
     async def say_editing(self, sticky: UUID | None) -> None:
         assert self.me is not None
@@ -283,6 +287,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # ----- from the fan-out (fanout.Socket) -----
 
     def deliver(self, frame: str) -> None:
+        if self.server_buffer is not None and self.server_buffer() > LIMITS.socket_buffer_bytes:
+            self.too_slow()  # Daphne holds too much that this socket has not read
+            return
         if self.sending is None:
             # Send at once: an eager task runs until it would have to wait, which with Daphne
             # is never (it buffers), so the frame is written without a turn of the event loop.
@@ -292,11 +299,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
         elif len(self.backlog) < LIMITS.socket_backlog:
             self.backlog.append(frame)  # behind a send that is waiting: one writer, in order
         else:
-            # Too far behind to catch up frame by frame: close; the browser reconnects and
-            # catches up from the log in one message.
+            self.too_slow()
+
+    def too_slow(self) -> None:
+        """Too far behind to catch up frame by frame: close; the browser reconnects and
+        catches up from the log in one message."""
+        if self.closing:
+            return
+        self.closing = True
+        if self.sending is not None:
             self.sending.cancel()
-            self.backlog.clear()
-            self.sending = asyncio.create_task(self.close(code=protocol.CLOSE_TOO_SLOW))
+        self.backlog.clear()
+        self.sending = asyncio.create_task(self.close(code=protocol.CLOSE_TOO_SLOW))
 
     async def write(self, frame: str) -> None:
         """Send a frame, then whatever queued behind it meanwhile; each socket has its own
@@ -316,7 +330,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         participant = self.me.participant
         mine = (message["participant"] is not None and participant is not None
                 and message["participant"] == participant.pk)  # fmt: skip
-        if mine or message["role"] == self.me.role.value:
+        if mine or message["role"] == self.me.role.value or message.get("everyone"):
             await self.send(text_data=message["frame"])
             await fanout.hub.leave(self.me.workshop.pk, self)
             self.me, self.connection_id = None, None

@@ -1,7 +1,11 @@
 """Catching a screen up: what changed after the sequence number it holds, as this viewer may
-see it, from the same log for every kind of entity; or the whole board when it missed too much."""
+see it, from the same log for every kind of entity; or the whole board when it missed too much.
+What would not fit one frame comes another way: a big catch-up as a snapshot, a big snapshot as
+the address to fetch the board from over HTTP."""
 
 from typing import Any
+
+from django.urls import reverse
 
 from workshops import entities, protocol
 from workshops.limits import LIMITS
@@ -23,11 +27,18 @@ def catch_up(*, workshop: Workshop, since: int, viewer: Viewer) -> dict[str, Any
     ):
         touched.update(keys)
     states = entities.states(entities.load(board, touched))
-    return protocol.message("catchup", seq=board.seq, entities=views(viewer, states))
+    caught_up = protocol.message("catchup", seq=board.seq, entities=views(viewer, states))
+    if len(protocol.encode(caught_up)) > LIMITS.frame_out_bytes:
+        return snapshot(board, viewer)
+    return caught_up
 
 
 def snapshot(workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
-    """The whole board as `viewer` sees it: its rendered stickies and its own state."""
+    """The whole board as `viewer` sees it: its rendered stickies (or, when they would not fit
+    a frame, where to fetch them) and its own state."""
     html = render_board(workshop, viewer)
     board = entities.board_state(workshop).state
-    return protocol.message("snapshot", seq=workshop.seq, html=html, board=board)
+    if len(html.encode()) > LIMITS.frame_out_bytes:
+        url = reverse("board_content", args=[workshop.slug])
+        return protocol.message("snapshot", seq=workshop.seq, html=None, url=url, board=board)
+    return protocol.message("snapshot", seq=workshop.seq, html=html, url=None, board=board)

@@ -1,0 +1,75 @@
+"""Flood control: how fast one participant may send frames (all their sockets in a process
+together), and how fast people may join from one address."""
+
+import time
+from collections.abc import Hashable
+
+from django.core.cache import cache
+
+from workshops.limits import LIMITS
+
+
+class RateLimit:
+    """A token bucket: a steady rate of frames with room for a short burst. Frames refused
+    count as strikes, which fade at one a second: a sender who keeps flooding is told to go
+    away, one who was briefly too fast is not."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.strikes = 0.0
+        self.stamp = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        elapsed, self.stamp = now - self.stamp, now
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.strikes = max(0.0, self.strikes - elapsed)
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.strikes += 1
+        return False
+
+    @property
+    def flooding(self) -> bool:
+        return self.strikes > self.burst
+
+
+class Buckets:
+    """One RateLimit per sender, shared by all the sender's sockets in this process, kept
+    while one of them is open."""
+
+    def __init__(self) -> None:
+        self.limits: dict[Hashable, tuple[RateLimit, int]] = {}
+
+    def take(self, sender: Hashable) -> RateLimit:
+        limit, users = self.limits.get(sender) or (
+            RateLimit(LIMITS.frames_per_second, LIMITS.frame_burst),
+            0,
+        )
+        self.limits[sender] = (limit, users + 1)
+        return limit
+
+    def give_back(self, sender: Hashable) -> None:
+        limit, users = self.limits.get(sender, (None, 0))
+        if users <= 1:
+            self.limits.pop(sender, None)
+        elif limit is not None:
+            self.limits[sender] = (limit, users - 1)
+
+
+senders = Buckets()
+
+
+def join_allowed(address: str) -> bool:
+    """Whether one more person may join from this address in this minute (counted in the
+    cache: per process unless the cache is shared)."""
+    key = f"p2pboard:joins:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        joined = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        joined = 1
+    return joined <= LIMITS.joins_per_minute_per_address
