@@ -1,5 +1,6 @@
 """URLs of p2pboard."""
 
+from axes.decorators import axes_dispatch
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -10,7 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Both login pages first ask django-axes whether this username is paused from this address.
+    path("accounts/login/", axes_dispatch(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -26,8 +28,10 @@ urlpatterns = [
     path("w/<str:slug>/", views.board, name="board"),
     path("w/<str:slug>/manage/", views.manage, name="manage"),
     path("w/<str:slug>/end/", views.workshop_end, name="workshop_end"),
+    path("w/<str:slug>/delete/", views.workshop_delete, name="workshop_delete"),
     path("w/<str:slug>/starter/", views.workshop_starter, name="workshop_starter"),
     path("w/<str:slug>/history/", views.history, name="history"),
+    path("w/<str:slug>/board/", views.board_content, name="board_content"),
     path("w/<str:slug>/map.pdf", views.export, {"file_type": "pdf"}, name="export_pdf"),
     path("w/<str:slug>/map.json", views.export, {"file_type": "json"}, name="export_json"),
     path(
@@ -53,5 +57,7 @@ urlpatterns = [
     ),
     path("j/<str:token>/", views.join, name="join"),
     path("o/<str:token>/", views.observe, name="observe"),
+    path("r/<str:token>/", views.rejoin, name="rejoin"),
+    path("admin/login/", axes_dispatch(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

@@ -75,6 +75,8 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The person's own link back to the board as themselves, from another device.
+    rejoin_token = models.CharField(max_length=64, unique=True, default=new_token)
 
     class Meta:
         ordering: ClassVar = ["joined_at", "pk"]
@@ -143,6 +145,11 @@ class Sticky(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )
     parked = models.BooleanField(default=True)
+    # A note parked because its event left the timeline: the event it comes back under when
+    # that event returns (restored, or placed on the timeline again) while it is still parked.
+    parked_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rank = RankField(max_length=200)
     parallel = models.BooleanField(default=False)  # events: happens alongside the previous one
     # Made during a silent brainstorm and not revealed yet: seen by its author only.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
-from workshops import access, services
+from workshops import access, rates, services
 from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
@@ -107,7 +107,20 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
+    elif me.participant is not None:
+        context["rejoin_url"] = request.build_absolute_uri(
+            reverse("rejoin", args=[me.participant.rejoin_token])
+        )
     return render(request, "workshops/board.html", context)
+
+
+@require_GET
+def board_content(request: HttpRequest, slug: str) -> HttpResponse:
+    """The board alone (`#board-content`), as this visitor sees it now: what a page fetches
+    when the board is too big to come over its socket in one frame."""
+    me = _visitor(request, slug)
+    html = render_board(me.workshop, me.viewer)
+    return HttpResponse(html, headers={"Cache-Control": "private, no-store"})
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
@@ -125,6 +138,15 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("board", slug=workshop.slug)
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not rates.join_allowed(request.META.get("REMOTE_ADDR", "")):
+            form.add_error(
+                None,
+                "Many people have just joined from your network: "
+                "wait a minute, then press Join again.",
+            )
+            return render(
+                request, "workshops/join.html", {"workshop": workshop, "form": form}, status=429
+            )
         try:
             participant = services.participant_join(
                 workshop=workshop, name=form.cleaned_data["name"]
@@ -135,6 +157,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             access.remember_participant(request.session, participant)
             return redirect("board", slug=workshop.slug)
     return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+
+
+@require_GET
+def rejoin(request: HttpRequest, token: str) -> HttpResponse:
+    """A participant's personal link: on another device, they come back as themselves (the same
+    name, the same stickies, one person in the count), without an account."""
+    participant = Participant.objects.select_related("workshop").filter(rejoin_token=token).first()
+    if participant is None:
+        raise Http404("This personal link is not valid. Ask the facilitator for the link to join.")
+    access.require_not_removed(participant)
+    access.remember_participant(request.session, participant)
+    return redirect("board", slug=participant.workshop.slug)
 
 
 @require_GET
@@ -321,3 +355,20 @@ def workshop_end(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
     return HttpResponseRedirect(reverse("manage", args=[workshop.slug]))
+
+
+def workshop_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete a workshop, after a page that offers its map to download first and asks for its
+    title to be typed."""
+    workshop = _facilitated(request, slug)
+    confirmed = request.method == "POST" and request.POST.get("title", "").strip() == (
+        workshop.title
+    )
+    if confirmed:
+        services.workshop_delete(workshop=workshop, by=request.user)
+        messages.success(request, f"The workshop “{workshop.title}” was deleted.")
+        return redirect("home")
+    problem = "Type the workshop's title exactly to delete it." if request.method == "POST" else ""
+    status = 400 if problem else 200
+    context = {"workshop": workshop, "problem": problem}
+    return render(request, "workshops/delete.html", context, status=status)

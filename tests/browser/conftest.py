@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage
 
 from p2pboard import serve
 from tests.browser.chromium import CHROMIUM_ARGS, MISSING, chromium_executable
@@ -91,6 +92,47 @@ def app_server(
 @pytest.fixture(autouse=True)
 def _clean_database(transactional_db: None) -> None:
     """What the server wrote is flushed after each test."""
+
+
+class PageErrors(list[str]):
+    """Every uncaught error and console error of every page a test opened. A test fails on any
+    of them, but for what it says it expects (`expect`: a fragment of the message, such as the
+    failed socket of a server the test stops on purpose)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expected: list[str] = []
+
+    def expect(self, fragment: str) -> None:
+        self.expected.append(fragment)
+
+    def watch(self, context: BrowserContext) -> None:
+        context.on("weberror", lambda error: self.heard(f"page error: {error.error}"))
+        context.on("console", self.console)
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.heard(f"console error: {message.text} ({message.location.get('url')})")
+
+    def heard(self, text: str) -> None:
+        if not any(fragment in text for fragment in self.expected):
+            self.append(text)
+
+
+@pytest.fixture(autouse=True)
+def page_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[PageErrors]:
+    """Fail the test on any page error in any browser context it opens."""
+    errors = PageErrors()
+    opened = Browser.new_context
+
+    def new_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        context = opened(self, *args, **kwargs)
+        errors.watch(context)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield errors
+    assert not errors, "errors in the page:\n" + "\n".join(errors)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, expect
 
 from tests.browser.board_pages import add, open_board, seen, stored, wait_until_same
-from tests.browser.conftest import AppServer, database_url_for_tests
+from tests.browser.conftest import AppServer, PageErrors, database_url_for_tests
 from workshops.models import Workshop
 
 
@@ -53,8 +53,10 @@ def test_a_sticky_added_through_one_process_appears_on_a_page_of_another(
 
 
 def test_pages_recover_on_their_own_when_the_server_restarts(
-    browser: Browser, own_server: AppServer, board: Workshop
+    browser: Browser, own_server: AppServer, board: Workshop, page_errors: PageErrors
 ) -> None:
+    # While the server is down, the pages' attempts to reconnect fail, as they should.
+    page_errors.expect("net::ERR_CONNECTION_REFUSED")
     fran = open_board(browser, own_server.url, board, user=board.owner)
     ann = open_board(browser, own_server.url, board, name="Ann")
     add(fran, "Built")

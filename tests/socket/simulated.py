@@ -149,7 +149,7 @@ class SimulatedClient:
             self.board = None
             self.apply([message["board"]])
             self.seq, self.ahead = message["seq"], set()
-        elif kind in {"ack", "error"}:
+        elif kind in {"ack", "error", "conflict"}:
             self.outbox.pop(message.get("op") or "", None)
 
     def apply(self, states: list[dict[str, Any]]) -> None:

@@ -112,7 +112,7 @@ async def test_every_command_changes_the_board_once_and_in_order(
     assert await stored(board) == [
         ("Built and tested", "event", False, 2),
         ("Deployed", "event", False, 4),
-        ("Jenkins", "system", True, 3),
+        ("Jenkins", "system", False, 4),  # back under "Deployed" with it
     ]
     seqs = await database_sync_to_async(
         lambda: list(Operation.objects.filter(workshop=board).values_list("seq", flat=True))
@@ -319,3 +319,37 @@ async def test_someone_editing_a_sticky_is_shown_to_the_others(
     assert marker["sticky"] == sticky
     await ally.close()
     assert (await fran.receive_type("editing"))["sticky"] is None
+
+
+async def test_a_stale_text_edit_is_refused_over_the_socket_with_the_current_text(
+    sockets: list[Socket], board: Workshop, alice: Participant
+) -> None:
+    bob = await database_sync_to_async(services.participant_join)(workshop=board, name="Bob")
+    ally = await joined(sockets, board, participant=alice)
+    robert = await joined(sockets, board, participant=bob)
+    await ally.send(add("a1", "Review"))
+    sticky = (await ally.receive_type("patch"))["entities"][0]
+    assert sticky["text_version"] == 1
+    await settled(ally, robert)
+    # Both opened the editor at text version 1; Bob saves first.
+    await robert.send(
+        {"type": "update", "op": "b1", "sticky": sticky["id"], "text": "Peer review", "base": 1}
+    )
+    assert (await ally.receive_type("patch"))["entities"][0]["text_version"] == 2
+    await robert.receive_type("patch")  # his own, confirming it
+    await ally.send(
+        {"type": "update", "op": "a2", "sticky": sticky["id"], "text": "Code reviewed", "base": 1}
+    )
+    conflict = await ally.receive_type("conflict")
+    assert conflict == {
+        "type": "conflict", "op": "a2", "sticky": sticky["id"], "text": "Peer review",
+        "text_version": 2,
+        "message": "Someone else changed this sticky's text while you were editing it.",
+    }  # fmt: skip
+    assert await robert.nothing_more()  # nothing was changed, so nothing was broadcast
+    assert await stored(board) == [("Peer review", "event", False, 2)]
+    # Alice chooses to keep hers, knowingly: based on the text she was shown.
+    await ally.send(
+        {"type": "update", "op": "a3", "sticky": sticky["id"], "text": "Code reviewed", "base": 2}
+    )
+    assert (await robert.receive_type("patch"))["entities"][0]["text"] == "Code reviewed"

@@ -91,7 +91,9 @@ def random_command(
         return {"type": "add", "kind": kind, "text": text, "place": place}
     sticky = pick(data, sorted(view))
     if action == "edit":
-        return {"type": "update", "sticky": sticky, "text": pick(data, ["x", "y", "z"])}
+        edit = {"type": "update", "sticky": sticky, "text": pick(data, ["x", "y", "z"])}
+        base = pick(data, [None, 1, 2, 3])  # the text seen when the edit began: may be stale
+        return edit if base is None else {**edit, "base": base}
     if action == "move":
         kind = view[sticky][0]
         lane = kind != "event" and bool(events) and data.draw(st.booleans())

@@ -1,5 +1,7 @@
 """Adding stickies: each goes where it was put, in rank order."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from tests.factories import make_sticky
 from tests.unit.board_helpers import (
     PARKED,
     TIMELINE,
+    fresh,
     lane,
     nothing_changes,
     parked_events,
@@ -17,7 +20,7 @@ from tests.unit.board_helpers import (
 )
 from workshops import services
 from workshops.kinds import Kind
-from workshops.models import Participant, Workshop
+from workshops.models import Participant, Sticky, Workshop
 
 
 def test_a_new_sticky_goes_at_the_end_of_its_place(board: Workshop, alice: Participant) -> None:
@@ -89,3 +92,29 @@ def test_the_facilitator_adds_stickies_as_their_own_participant(
     )
     assert sticky.created_by == me
     assert timeline(board) == ["Kick-off"]
+
+
+def test_the_sender_may_choose_the_new_stickys_id_and_put_the_next_one_after_it(
+    board: Workshop, alice: Participant
+) -> None:
+    idea = make_sticky(board, alice, text="Idea")
+    make_sticky(board, alice, text="Release")
+    first, second = uuid.uuid4(), uuid.uuid4()
+    for sticky_id, after, text in [(first, idea.pk, "Review"), (second, first, "Merge")]:
+        services.sticky_add(
+            workshop=board, by=alice, op=None, kind=Kind.EVENT, text=text, place=TIMELINE,
+            after=after, sticky_id=sticky_id,
+        )  # fmt: skip
+    assert timeline(board) == ["Idea", "Review", "Merge", "Release"]
+    assert fresh(Sticky(pk=second)).text == "Merge"
+
+
+def test_an_id_already_taken_is_refused(
+    board: Workshop, alice: Participant, other_board: Workshop, otto: Participant
+) -> None:
+    elsewhere = make_sticky(other_board, otto, text="Theirs")
+    with nothing_changes(board), pytest.raises(ValidationError, match="id is taken"):
+        services.sticky_add(
+            workshop=board, by=alice, op=None, kind=Kind.EVENT, text="Mine", place=TIMELINE,
+            sticky_id=elsewhere.pk,
+        )  # fmt: skip

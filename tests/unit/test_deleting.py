@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import make_sticky
 from tests.unit.board_helpers import (
     PARKED,
+    TIMELINE,
     fresh,
     lane,
     nothing_changes,
@@ -119,3 +120,43 @@ def test_restoring_cannot_fill_the_board_past_its_limit(
     make_sticky(board, alice, text="Deploy")
     with nothing_changes(board), pytest.raises(ValidationError, match="full"):
         services.sticky_restore(workshop=board, by=alice, op=None, sticky_id=review.pk)
+
+
+def test_restoring_a_deleted_event_brings_back_the_notes_it_took_to_the_parking_area(
+    board: Workshop, alice: Participant, bob: Participant
+) -> None:
+    review = make_sticky(board, alice, text="Review")
+    for kind, text in [(Kind.PERSON, "Dev team"), (Kind.PAIN, "Slow"), (Kind.PAIN, "Nitpicks")]:
+        make_sticky(board, alice, kind=kind, text=text, place=under(review))
+    make_sticky(board, alice, kind=Kind.QUESTION, text="Parked before", place=PARKED)
+    services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=review.pk)
+    parked = parked_notes(board)
+    assert parked[0] == "Parked before"
+    assert sorted(parked[1:]) == ["Dev team", "Nitpicks", "Slow"]
+
+    restored = services.sticky_restore(workshop=board, by=bob, op="r", sticky_id=review.pk)
+    assert timeline(board) == ["Review"]
+    assert lane(board, restored, Kind.PERSON) == ["Dev team"]
+    assert lane(board, restored, Kind.PAIN) == ["Slow", "Nitpicks"]
+    assert parked_notes(board) == ["Parked before"]
+    restore = board.operations.get(client_op="r")
+    assert len(restore.entities) == 4  # the event and its three notes, in one patch
+
+
+def test_only_the_notes_still_waiting_untouched_in_the_parking_area_come_back(
+    board: Workshop, alice: Participant
+) -> None:
+    review = make_sticky(board, alice, text="Review")
+    deploy = make_sticky(board, alice, text="Deploy")
+    slow = make_sticky(board, alice, kind=Kind.PAIN, text="Slow", place=under(review))
+    moved = make_sticky(board, alice, kind=Kind.PAIN, text="Moved", place=under(review))
+    gone = make_sticky(board, alice, kind=Kind.PAIN, text="Gone", place=under(review))
+    services.sticky_move(workshop=board, by=alice, op=None, sticky_id=review.pk, place=PARKED)
+    services.sticky_move(workshop=board, by=alice, op=None, sticky_id=moved.pk, place=under(deploy))
+    services.sticky_delete(workshop=board, by=alice, op=None, sticky_id=gone.pk)
+    services.sticky_update(workshop=board, by=alice, op=None, sticky_id=slow.pk, text="Slow!")
+
+    services.sticky_move(workshop=board, by=alice, op=None, sticky_id=review.pk, place=TIMELINE)
+    assert lane(board, review, Kind.PAIN) == ["Slow!"]
+    assert lane(board, deploy, Kind.PAIN) == ["Moved"]
+    assert parked_notes(board) == []

@@ -95,3 +95,28 @@ def test_a_removed_participant_is_turned_away_from_board_and_link(
     assert board_page.status_code == 403
     assert b"removed you" in board_page.content
     assert client.get(reverse("join", args=[board.participant_token])).status_code == 403
+
+
+def test_a_participant_comes_back_as_themselves_on_another_device(
+    client: Client, board: Workshop
+) -> None:
+    join(client, board, "Priya")
+    page = client.get(reverse("board", args=[board.slug])).content.decode()
+    priya = board.participants.get()
+    link = reverse("rejoin", args=[priya.rejoin_token])
+    assert link in page
+
+    phone = Client()
+    response = phone.get(link)
+    assert response["Location"] == reverse("board", args=[board.slug])
+    assert "Priya" in phone.get(response["Location"]).content.decode()
+    assert board.participants.count() == 1  # the same person, not a second one
+
+
+def test_a_removed_participant_cannot_come_back_by_their_personal_link(
+    client: Client, board: Workshop
+) -> None:
+    priya = services.participant_join(workshop=board, name="Priya")
+    services.participant_remove(workshop=board, by=board.owner, participant_id=priya.pk)
+    assert client.get(reverse("rejoin", args=[priya.rejoin_token])).status_code == 403
+    assert client.get(reverse("rejoin", args=["not-a-token"])).status_code == 404

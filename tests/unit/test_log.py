@@ -48,14 +48,14 @@ def test_every_change_takes_the_next_seq_and_logs_what_it_did(
     services.sticky_move(workshop=board, by=alice, op="d", sticky_id=slow.pk, place=PARKED)
     operation = last_change(board, seq + 3)
     assert (operation.action, operation.summary, operation.entities) == (
-        "move", "moved “Very slow” in the parking area", [f"sticky:{slow.pk}"],
+        "move", "moved “Very slow” to the parking area", [f"sticky:{slow.pk}"],
     )  # fmt: skip
 
     services.sticky_move(workshop=board, by=alice, op="e", sticky_id=slow.pk, place=under(review))
-    assert last_change(board, seq + 4).summary == "moved “Very slow” in an event"
+    assert last_change(board, seq + 4).summary == "moved “Very slow” under “Review”"
 
     services.sticky_move(workshop=board, by=alice, op="f", sticky_id=review.pk, place=TIMELINE)
-    assert last_change(board, seq + 5).summary == "moved “Review” in the timeline"
+    assert last_change(board, seq + 5).summary == "moved “Review” to the start of the timeline"
 
     services.sticky_delete(workshop=board, by=alice, op="g", sticky_id=slow.pk)
     operation = last_change(board, seq + 6)
@@ -124,3 +124,12 @@ def test_a_refused_change_broadcasts_nothing(
             workshop=board, by=alice, op=None, kind=Kind.EVENT, text=" ", place=TIMELINE
         )
     assert callbacks == []
+
+
+def test_the_history_says_where_a_move_took_a_sticky(board: Workshop, alice: Participant) -> None:
+    idea, review = make_sticky(board, alice, text="Idea"), make_sticky(board, alice, text="Review")
+    seq = seq_of(board)
+    services.sticky_move(
+        workshop=board, by=alice, op=None, sticky_id=idea.pk, place=TIMELINE, after=review.pk
+    )
+    assert last_change(board, seq).summary == "moved “Idea” on the timeline after “Review”"

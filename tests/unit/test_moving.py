@@ -23,6 +23,7 @@ from workshops import services
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
 from workshops.protocol import END
+from workshops.services.stickies import LONGEST_RANK
 
 
 def test_an_event_moves_along_the_timeline(board: Workshop, alice: Participant) -> None:
@@ -178,3 +179,20 @@ def test_moving_an_event_along_the_timeline_keeps_its_notes(
     services.sticky_move(workshop=board, by=alice, op=None, sticky_id=review.pk, place=TIMELINE)
     assert timeline(board) == ["Deploy", "Review"]
     assert lane(board, review, Kind.PAIN) == ["Slow"]
+
+
+def test_ranks_stay_short_however_often_stickies_go_between_the_same_neighbours(
+    board: Workshop, alice: Participant
+) -> None:
+    anchor = make_sticky(board, alice, text="Anchor")
+    one = make_sticky(board, alice, text="One")
+    two = make_sticky(board, alice, text="Two")
+    make_sticky(board, alice, text="Last")
+    for turn in range(300):  # each move goes right after the anchor, the other one's place
+        moving = one if turn % 2 == 0 else two
+        services.sticky_move(
+            workshop=board, by=alice, op=None, sticky_id=moving.pk, place=TIMELINE, after=anchor.pk
+        )
+    ranks = list(board.stickies.values_list("rank", flat=True))
+    assert max(len(rank) for rank in ranks) <= LONGEST_RANK
+    assert timeline(board) == ["Anchor", "Two", "One", "Last"]

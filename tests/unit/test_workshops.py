@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user, make_workshop
 from workshops import services
-from workshops.models import Workshop
+from workshops.models import Participant, Workshop
 
 
 def test_a_workshop_gets_the_default_ends_of_the_map(facilitator: User) -> None:
@@ -135,3 +135,27 @@ def test_the_demo_command_creates_its_workshop_once(db: None, tmp_path, settings
     call_command("demo")
     assert Workshop.objects.filter(owner__username="demo").count() == 1
     assert (tmp_path / "demo_login.txt").read_text().strip()
+
+
+def test_the_owner_deletes_a_workshop_after_typing_its_title(
+    client: Client, board: Workshop, alice: Participant
+) -> None:
+    client.force_login(board.owner)
+    url = reverse("workshop_delete", args=[board.slug])
+    page = client.get(url).content.decode()
+    assert reverse("export_pdf", args=[board.slug]) in page  # the map is offered first
+    wrong = client.post(url, {"title": "Something else"})
+    assert wrong.status_code == 400 and Workshop.objects.filter(pk=board.pk).exists()
+    done = client.post(url, {"title": board.title})
+    assert done["Location"] == reverse("home")
+    assert not Workshop.objects.filter(pk=board.pk).exists()
+    assert not Participant.objects.filter(pk=alice.pk).exists()
+
+
+def test_only_the_owner_may_delete_a_workshop(client: Client, board: Workshop) -> None:
+    helper = make_user("helen")
+    services.co_facilitator_add(workshop=board, by=board.owner, username_or_email="helen")
+    client.force_login(helper)
+    response = client.post(reverse("workshop_delete", args=[board.slug]), {"title": board.title})
+    assert response.status_code == 403
+    assert Workshop.objects.filter(pk=board.pk).exists()

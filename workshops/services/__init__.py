@@ -13,7 +13,7 @@ from workshops.services.agenda import (
     workshop_reopen,
 )
 from workshops.services.catchup import catch_up, snapshot
-from workshops.services.changes import AlreadyApplied, Gone
+from workshops.services.changes import AlreadyApplied, Conflict, Gone
 from workshops.services.people import (
     access_of,
     clean_name,
@@ -42,12 +42,14 @@ from workshops.services.workshops import (
     co_facilitator_remove,
     link_regenerate,
     workshop_create,
+    workshop_delete,
 )
 
 __all__ = [
     "DEFAULT_FIRST_EVENT",
     "DEFAULT_LAST_EVENT",
     "AlreadyApplied",
+    "Conflict",
     "Gone",
     "access_of",
     "board_reveal",
@@ -77,6 +79,7 @@ __all__ = [
     "sticky_update",
     "workshop_apply_starter",
     "workshop_create",
+    "workshop_delete",
     "workshop_end",
     "workshop_reopen",
 ]

@@ -31,6 +31,15 @@ class Gone(Exception):
     """The sticky was deleted (or never was on this board, or is private to someone else)."""
 
 
+class Conflict(Exception):
+    """A text edit based on a version of the text that someone else has changed since: nothing
+    is saved; the writer gets the current text to compare with theirs."""
+
+    def __init__(self, sticky: Sticky) -> None:
+        super().__init__("Someone else changed this sticky's text while you were editing it.")
+        self.sticky = sticky
+
+
 class AlreadyApplied(Exception):
     """A resent command whose id was applied before: confirm it, apply nothing."""
 
@@ -117,20 +126,26 @@ def change(
 
 
 @cache
-def _begin_sql() -> str:
+def _begin_sql(*, facilitator: bool) -> str:
     """One statement opens every change: the board's next sequence number and what the
-    refusals need to know (table names come from the models; every value is a parameter)."""
+    refusals need to know; whether the sender is a facilitator only for the commands that
+    need one (table names come from the models; every value is a parameter)."""
     quote = connection.ops.quote_name
     board, people = quote(Workshop._meta.db_table), quote(Participant._meta.db_table)
     log = quote(Operation._meta.db_table)
     co_facilitators = quote(Workshop.co_facilitators.through._meta.db_table)
+    role = (
+        f"""(SELECT user_id FROM {people} WHERE id = %s),
+            (SELECT COUNT(*) FROM {co_facilitators} WHERE workshop_id = %s
+                AND user_id = (SELECT user_id FROM {people} WHERE id = %s)),"""  # noqa: S608
+        if facilitator
+        else ""
+    )
     return f"""
         UPDATE {board} SET seq = seq + 1 WHERE id = %s
         RETURNING seq, ended_at, private_brainstorm, owner_id,
             (SELECT removed_at IS NULL FROM {people} WHERE id = %s AND workshop_id = %s),
-            (SELECT user_id FROM {people} WHERE id = %s),
-            (SELECT COUNT(*) FROM {co_facilitators} WHERE workshop_id = %s
-                AND user_id = (SELECT user_id FROM {people} WHERE id = %s)),
+            {role}
             (SELECT seq FROM {log}
                 WHERE workshop_id = %s AND participant_id = %s AND client_op = %s)
     """  # noqa: S608
@@ -145,22 +160,27 @@ def _begin(
     if by is None:
         raise PermissionDenied("Observers can look at the board but not change it.")
     w, p = workshop.pk, by.pk
+    needs_facilitator = spec.role is Role.FACILITATOR
+    values = [w, p, w, *([p, w, p] if needs_facilitator else []), w, p, op]
     with connection.cursor() as cursor:
-        cursor.execute(_begin_sql(), [w, p, w, p, w, p, w, p, op])
+        cursor.execute(_begin_sql(facilitator=needs_facilitator), values)
         answer = rows.ask_sticky(w, about) if about else None
         row = cursor.fetchone()
     found = answer() if answer else None
     if row is None:
         raise PermissionDenied("This workshop no longer exists.")
     # (`ended_at IS NULL` would be neater, but SQLite 3.40 answers it wrongly in RETURNING.)
-    seq, ended_at, private_brainstorm, owner, present, user, co_facilitator, applied = row
+    seq, ended_at, private_brainstorm, owner, present, *role, applied = row
     if applied is not None:
         raise AlreadyApplied(applied)
     if not present:
         raise PermissionDenied("You are no longer on this board.")
-    facilitator = user is not None and (user == owner or co_facilitator > 0)
-    if spec.role is Role.FACILITATOR and not facilitator:
-        raise PermissionDenied("Only the facilitators of this workshop can do that.")
+    facilitator = False
+    if needs_facilitator:
+        user, co_facilitator = role
+        facilitator = user is not None and (user == owner or co_facilitator > 0)
+        if not facilitator:
+            raise PermissionDenied("Only the facilitators of this workshop can do that.")
     if ended_at is not None and not spec.while_ended:
         raise PermissionDenied("This workshop has ended: its board is read-only.")
     workshop.ended_at, workshop.private_brainstorm = ended_at, private_brainstorm

@@ -181,3 +181,15 @@ def presence_seen(*, workshop: Workshop, connection_id: UUID) -> int | None:
 def presence_disconnect(*, workshop: Workshop, connection_id: UUID) -> None:
     Connection.objects.filter(pk=connection_id).delete()
     publish_presence_on_commit(workshop)
+
+
+@transaction.atomic
+def account_sockets_close(*, user: Account) -> None:
+    """Close an account's sockets on every board it has a place on, after the commit (it logged
+    out: no page of it keeps a live board), and take it out of "Here now" where it was."""
+    text = "You logged out, so this board closed. Log in again to come back."
+    for place in Participant.objects.filter(user=user).select_related("workshop"):
+        connected = place.connections.all().delete()[0]
+        protocol.revoke_on_commit(place.workshop_id, participant_id=place.pk, text=text)
+        if connected:
+            publish_presence_on_commit(place.workshop)

@@ -20,13 +20,13 @@ def workshop_apply_starter(
     (with an `op`, which must be confirmed or refused) it is refused as having nothing to add.
     """
     chosen = STARTERS.get(starter)
-    if chosen is None:
-        raise ValidationError(f"There is no starting template called {starter!r}.")
-    if not chosen.events:
-        if op is not None:
-            raise ValidationError("The blank template has nothing to add.")
+    if chosen is not None and not chosen.events and op is None:
         return workshop.seq
     with change("starter", workshop=workshop, by=by, op=op) as now:
+        if chosen is None:
+            raise ValidationError(f"There is no starting template called {starter!r}.")
+        if not chosen.events:
+            raise ValidationError("The blank template has nothing to add.")
         if live(now.workshop).exists():
             raise ValidationError(
                 "Starters go on an empty board: this one has stickies already. "

@@ -2,19 +2,20 @@
 may sit. Each operation is one change (`services/changes.py`)."""
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from fractional_indexing import generate_key_between
+from fractional_indexing import generate_key_between, generate_n_keys_between
 
+from workshops import text as typed
 from workshops.kinds import KINDS, Kind
 from workshops.limits import LIMITS
 from workshops.models import Participant, Sticky, Workshop
 from workshops.protocol import END, Place
 from workshops.selectors import live
-from workshops.services.changes import Change, change
-from workshops.visibility import sees_sticky
+from workshops.services.changes import Change, Conflict, change
+from workshops.visibility import sees_sticky, stickies_seen_by
 
 # ----- the rules -----
 
@@ -29,21 +30,46 @@ def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
     return stickies.filter(kind=kind, parked=False, event_id=place.event)
 
 
+# Fractional ranks grow by a character or so each time a sticky goes between two neighbours
+# whose ranks are next to each other; past this length the place is given fresh, short ranks.
+LONGEST_RANK = 32
+
+
 def _rank(
-    workshop: Workshop, kind: str, place: Place, after: UUID | str | None, moving: UUID | None
+    change: Change, kind: str, place: Place, after: UUID | str | None, moving: UUID | None
 ) -> str:
-    siblings = _siblings(workshop, kind, place).exclude(pk=moving).order_by("rank", "id")
+    """The rank for a sticky going to `place`, right after `after` (None: first; END: last)."""
+    siblings = _siblings(change.workshop, kind, place).exclude(pk=moving).order_by("rank", "id")
     if after == END:
         last = siblings.reverse().values_list("rank", flat=True).first()
-        return str(generate_key_between(last, None))
-    if after is None:
+        key = str(generate_key_between(last, None))
+    elif after is None:
         first = siblings.values_list("rank", flat=True).first()
-        return str(generate_key_between(None, first))
-    anchor = siblings.filter(pk=after).values_list("rank", flat=True).first()
-    if anchor is None:
-        raise ValidationError("The sticky to put it after is not in that place any more.")
-    following = siblings.filter(rank__gt=anchor).values_list("rank", flat=True).first()
-    return str(generate_key_between(anchor, following))
+        key = str(generate_key_between(None, first))
+    else:
+        anchor = siblings.filter(pk=after).values_list("rank", flat=True).first()
+        if anchor is None:
+            raise ValidationError("The sticky to put it after is not in that place any more.")
+        following = siblings.filter(rank__gt=anchor).values_list("rank", flat=True).first()
+        key = str(generate_key_between(anchor, following))
+    if len(key) <= LONGEST_RANK:
+        return key
+    return _rebalance(change, list(siblings), after)
+
+
+def _rebalance(change: Change, siblings: list[Sticky], after: UUID | str | None) -> str:
+    """Give every sticky of a place a fresh, short rank in the same order, leaving room for
+    one more right after `after`; returns that one's rank. Each sticky whose rank changed is
+    written (and broadcast) as part of the change."""
+    slot = len(siblings) if after == END else 0
+    if after not in (END, None):
+        slot = 1 + next(i for i, sticky in enumerate(siblings) if sticky.pk == after)
+    keys = generate_n_keys_between(None, None, len(siblings) + 1)
+    for sticky, key in zip(siblings, keys[:slot] + keys[slot + 1 :], strict=True):
+        if sticky.rank != key:
+            sticky.rank = key
+            change.touch(sticky)
+    return str(keys[slot])
 
 
 def _check_place(change: Change, kind: str, place: Place, *, private: bool) -> Place:
@@ -63,8 +89,8 @@ def _check_place(change: Change, kind: str, place: Place, *, private: bool) -> P
 
 
 def _clean_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
+    cleaned = typed.cleaned(text, lines=True)
+    if typed.is_blank(cleaned):
         raise ValidationError("A sticky needs some text.")
     if len(cleaned) > LIMITS.sticky_text:
         raise ValidationError(f"A sticky holds {LIMITS.sticky_text} characters at most.")
@@ -77,10 +103,17 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _check_room(workshop: Workshop) -> None:
-    if live(workshop).count() >= LIMITS.stickies_per_board:
+def _check_room(change: Change) -> None:
+    if live(change.workshop).count() >= LIMITS.stickies_per_board:
         raise ValidationError(
             f"This board is full: it holds {LIMITS.stickies_per_board} stickies at most."
+        )
+    if live(change.workshop).filter(created_by=change.by).count() >= (
+        most := LIMITS.stickies_per_participant
+    ):
+        raise ValidationError(
+            f"You have {most} stickies on this board, the most one person may have: "
+            "delete or merge some first."
         )
 
 
@@ -100,11 +133,41 @@ def named(sticky: Sticky) -> str:
 
 
 def _park_notes_of(change: Change, event: Sticky) -> None:
-    """An event leaving the timeline takes its lanes with it: their stickies are parked."""
+    """An event leaving the timeline takes its lanes with it: their stickies are parked, and
+    remember which event they came from."""
     for note in live(change.workshop).filter(event=event, parked=False).order_by("rank", "id"):
-        note.parked, note.event = True, None
-        note.rank = _rank(change.workshop, note.kind, Place(parked=True), END, note.pk)
+        note.parked, note.event, note.parked_from = True, None, event
+        note.rank = _rank(change, note.kind, Place(parked=True), END, note.pk)
         change.touch(note)
+
+
+def _bring_back_notes_of(change: Change, event: Sticky) -> None:
+    """An event back on the timeline (restored, or placed again) takes back the notes it took
+    to the parking area when it left, those still waiting there untouched, in their order."""
+    waiting = live(change.workshop).filter(parked=True, parked_from=event).order_by("rank", "id")
+    for note in waiting:
+        place = Place(parked=False, event=event.pk)
+        note.rank = _rank(change, note.kind, place, END, note.pk)
+        note.parked, note.event_id, note.parked_from = False, event.pk, None
+        change.touch(note)
+
+
+def _where(change: Change, sticky: Sticky, place: Place) -> str:
+    """Where a move took a sticky, as the history says it: which event, or after which one."""
+    if place.parked:
+        return "to the parking area"
+    if not sticky.is_event:
+        event = live(change.workshop).filter(pk=place.event).first()
+        return f"under {named(event)}" if event else "under an event"
+    before = (
+        _siblings(change.workshop, Kind.EVENT, place)
+        .filter(rank__lt=sticky.rank)
+        .exclude(pk=sticky.pk)
+        .filter(stickies_seen_by(None))
+        .order_by("-rank", "-id")
+        .first()
+    )
+    return f"on the timeline after {named(before)}" if before else "to the start of the timeline"
 
 
 # ----- operations -----
@@ -119,20 +182,26 @@ def sticky_add(
     text: str,
     place: Place,
     after: UUID | str | None = END,
+    sticky_id: UUID | None = None,
 ) -> Sticky:
-    """A new sticky; during a silent brainstorm it is private to its author until revealed."""
+    """A new sticky; during a silent brainstorm it is private to its author until revealed.
+    The sender may choose its id (`sticky_id`), so that its next add can go right after it
+    before this one is confirmed."""
     with change("add", workshop=workshop, by=by, op=op) as now:
         kind, text = _check_kind(kind), _clean_text(text)
-        _check_room(now.workshop)
+        _check_room(now)
+        if sticky_id is not None and Sticky.objects.filter(pk=sticky_id).exists():
+            raise ValidationError("That sticky id is taken: make a new one.")
         private = now.workshop.private_brainstorm
         place = _check_place(now, kind, place, private=private)
         sticky = Sticky(
+            id=sticky_id or uuid4(),
             workshop=now.workshop,
             kind=kind,
             text=text,
             parked=place.parked,
             event_id=place.event,
-            rank=_rank(now.workshop, kind, place, after, None),
+            rank=_rank(now, kind, place, after, None),
             created_by=now.by,
             private=private,
             version=0,
@@ -149,13 +218,19 @@ def sticky_update(
     op: str | None,
     sticky_id: UUID,
     text: str | None = None,
+    base: int | None = None,
     kind: str | None = None,
     parallel: bool | None = None,
 ) -> Sticky:
-    """Change text, kind or 'in parallel'; each field given is set (the last write wins)."""
+    """Change text, kind or 'in parallel'; each field given is set. A text edit that names the
+    version of the text it was based on (`base`) is refused when the text has changed since
+    (Conflict): nobody's typing is saved over someone else's by surprise. Without `base`, the
+    last write wins. Moves and kind changes do not change the text's version."""
     with change("update", workshop=workshop, by=by, op=op, about=sticky_id) as now:
         sticky = now.about()
         if text is not None:
+            if base is not None and base != sticky.text_version:
+                raise Conflict(sticky)
             cleaned = _clean_text(text)
             if cleaned != sticky.text:
                 sticky.text = cleaned
@@ -170,7 +245,7 @@ def sticky_update(
             if crossing:  # an event becoming a note, or the other way: it waits in the parking
                 sticky.parked, sticky.event = True, None
             place = Place(parked=sticky.parked, event=sticky.event_id)
-            sticky.rank = _rank(now.workshop, kind, place, END, sticky.pk)
+            sticky.rank = _rank(now, kind, place, END, sticky.pk)
             now.say(f"made {named(sticky)} {_a(kind)}")
         if parallel is not None:
             if not sticky.is_event:
@@ -195,15 +270,16 @@ def sticky_move(
         if after == sticky.pk:
             raise ValidationError("A sticky cannot go after itself.")
         place = _check_place(now, sticky.kind, place, private=sticky.private)
+        returning = sticky.is_event and sticky.parked and not place.parked
         if sticky.on_timeline and place.parked:
             _park_notes_of(now, sticky)
-        sticky.rank = _rank(now.workshop, sticky.kind, place, after, sticky.pk)
+        sticky.rank = _rank(now, sticky.kind, place, after, sticky.pk)
         sticky.parked, sticky.event_id = place.parked, place.event
+        sticky.parked_from = None  # placed by hand: it no longer waits for an event
         now.touch(sticky)
-        where = "the parking area" if place.parked else "the timeline"
-        if not sticky.is_event and not place.parked:
-            where = "an event"
-        now.say(f"moved {named(sticky)} in {where}")
+        if returning:
+            _bring_back_notes_of(now, sticky)
+        now.say(f"moved {named(sticky)} {_where(now, sticky, place)}")
         return sticky
 
 
@@ -229,7 +305,7 @@ def sticky_restore(
         sticky = now.about(deleted=True)
         if sticky.deleted_at is None:
             raise ValidationError("That sticky is on the board already.")
-        _check_room(now.workshop)
+        _check_room(now)
         place = Place(parked=sticky.parked, event=sticky.event_id)
         if not sticky.is_event and not place.parked:
             try:
@@ -245,5 +321,7 @@ def sticky_restore(
         sticky.deleted_at = None
         sticky.parked, sticky.event_id = place.parked, place.event
         now.touch(sticky)
+        if sticky.on_timeline:
+            _bring_back_notes_of(now, sticky)
         now.say(f"restored {named(sticky)}")
         return sticky

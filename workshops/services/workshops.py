@@ -1,12 +1,14 @@
 """Workshops: creating them, their links and their facilitators."""
 
 from django.contrib.auth.models import User as Account
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from workshops import protocol
+from workshops import text as typed
 from workshops.access import User, require_facilitator
+from workshops.limits import LIMITS
 from workshops.models import Participant, Workshop
 from workshops.services.agenda import DEFAULT_FIRST_EVENT, DEFAULT_LAST_EVENT
 from workshops.services.people import send_away
@@ -21,12 +23,13 @@ def workshop_create(
     first_event: str = "",
     last_event: str = "",
 ) -> Workshop:
+    first, last = typed.cleaned(first_event), typed.cleaned(last_event)
     return Workshop.objects.create(
         owner=owner,
-        title=title.strip(),
-        goal=goal.strip(),
-        first_event=first_event.strip() or DEFAULT_FIRST_EVENT,
-        last_event=last_event.strip() or DEFAULT_LAST_EVENT,
+        title=typed.required(title, what="title", limit=LIMITS.workshop_title),
+        goal=typed.cleaned(goal, lines=True),
+        first_event=first if not typed.is_blank(first) else DEFAULT_FIRST_EVENT,
+        last_event=last if not typed.is_blank(last) else DEFAULT_LAST_EVENT,
     )
 
 
@@ -82,3 +85,15 @@ def co_facilitator_remove(*, workshop: Workshop, by: User, user_id: int) -> None
     revoked = Participant.objects.filter(workshop=workshop, user_id=user_id).first()
     if revoked is not None:
         send_away(workshop, revoked, "You are no longer a facilitator of this workshop.")
+
+
+@transaction.atomic
+def workshop_delete(*, workshop: Workshop, by: User) -> None:
+    """Delete a workshop for good: its board, its people, its history and its links. Only its
+    owner may; everyone on the board is told and sent away."""
+    if not isinstance(by, Account) or by.pk != workshop.owner_id:
+        raise PermissionDenied("Only the owner of this workshop can delete it.")
+    protocol.revoke_on_commit(
+        workshop.pk, text="The facilitator deleted this workshop.", everyone=True
+    )
+    Workshop.objects.filter(pk=workshop.pk).delete()

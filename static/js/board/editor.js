@@ -3,8 +3,14 @@
 // changes. Each change goes to the server (socket.js); the screen changes when it is broadcast.
 
 import { Dragging } from "./dragging.js";
-import { notice, quote } from "./page.js";
+import { TextLimit } from "./limits.js";
+import { fromHtml, notice, quote } from "./page.js";
 import { ITEM, isParallel, isParked, placeOf } from "./places.js";
+
+// A sticky's text, also while it is being edited (its text is then in a textarea).
+function textOf(sticky) {
+  return sticky.querySelector(".text")?.textContent ?? sticky.querySelector("textarea")?.value ?? "";
+}
 
 export class Editor {
   constructor(board, live) {
@@ -15,6 +21,8 @@ export class Editor {
     this.selectedEvent = null;
     live.handlers.confirmed = (sent, message) => this.confirmed(sent, message);
     live.handlers.refused = (sent) => this.refused(sent);
+    live.handlers.conflict = (sent, message) => this.conflict(sent, message);
+    this.conflictPanel = document.getElementById("edit-conflict");
     this.addBar = document.getElementById("add-bar");
     this.toolbar = document.getElementById("sticky-toolbar");
     this.wireAddBar();
@@ -43,9 +51,18 @@ export class Editor {
     if (command.type === "add" && message) {
       const { id } = message.entities.find((state) => state.entity === "sticky");
       entry = { do: { type: "restore", sticky: id }, undo: { type: "delete", sticky: id } };
+      if (this.chain?.id === id) this.select(id); // the last event added is the one selected
     }
     if (!entry.undo) return;
     strip(entry.do);
+    // Undoing or redoing a text edit is itself an edit based on the text this one left.
+    const edited = command.type === "update" && command.text != null && message;
+    const left = edited && message.entities.find((state) => state.id === command.sticky);
+    if (left) {
+      if (meta.role === "undo") meta.entry.do.base = left.text_version;
+      else if (meta.role === "redo") meta.entry.undo.base = left.text_version;
+      else entry.undo.base = left.text_version;
+    }
     if (meta.role === "undo") this.redoStack.push(meta.entry);
     else if (meta.role === "redo") this.undoStack.push(meta.entry);
     else {
@@ -63,6 +80,7 @@ export class Editor {
 
   refused(sent) {
     const { message } = sent;
+    if (message.type === "add" && this.chain?.id === message.id) this.chain = null;
     // A move's undo says where the sticky was, which is where the server still has it.
     if (message.type === "move" && sent.meta.undo) this.board.restore(message.sticky, sent.meta.undo.place);
     if (message.type === "add" && this.addText && !this.addText.value) {
@@ -88,14 +106,24 @@ export class Editor {
     if (!this.addBar) return;
     this.addText = document.getElementById("add-text");
     this.addTarget = document.getElementById("add-target");
+    this.limit = Number(this.addText.dataset.limit);
+    this.addLimit = new TextLimit(this.addText, this.limit);
     this.addBar.addEventListener("change", () => this.showTarget());
     this.addBar.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = this.addText.value.trim();
       if (!text) return;
+      if (this.addLimit.over) return notice.show(this.addLimit.refusal());
       const kind = this.kind();
-      this.change({ type: "add", kind, text, ...this.target(kind) }, null);
+      const target = this.target(kind);
+      const id = crypto.randomUUID();
+      this.change({ type: "add", kind, text, id, ...target }, null);
+      // Typed after a selected event: the next event typed goes after this one, even before
+      // this one is confirmed, so that they read in the order typed.
+      if (kind === "event" && target.after) this.chain = { id, text };
       this.addText.value = "";
+      this.addLimit.show();
+      this.showTarget();
       this.addText.focus();
     });
     this.addText.addEventListener("keydown", (event) => {
@@ -108,15 +136,19 @@ export class Editor {
     return this.addBar.querySelector("input[name=kind]:checked").value;
   }
 
-  target(kind) {
+  // The selected event on the timeline, if there is one.
+  selectedOnTimeline() {
     const event = this.selectedEvent && this.board.sticky(this.selectedEvent);
-    const onTimeline = event && event.closest(".column");
+    return event?.closest(".column") ? event : null;
+  }
+
+  target(kind) {
+    const event = this.selectedOnTimeline();
     if (kind === "event") {
-      return onTimeline
-        ? { place: { parked: false, event: null }, after: this.selectedEvent }
-        : { place: { parked: false, event: null } };
+      const after = this.chain?.id ?? (event ? this.selectedEvent : undefined);
+      return after ? { place: { parked: false, event: null }, after } : { place: { parked: false, event: null } };
     }
-    return onTimeline
+    return event
       ? { place: { parked: false, event: this.selectedEvent } }
       : { place: { parked: true, event: null } };
   }
@@ -126,15 +158,17 @@ export class Editor {
     const kind = this.kind();
     const choice = this.addBar.querySelector("input[name=kind]:checked");
     this.addText.placeholder = choice.dataset.hint;
-    const event = this.selectedEvent && this.board.sticky(this.selectedEvent);
-    const name = event && quote(event.querySelector(".text").textContent);
-    const onTimeline = event && event.closest(".column");
-    if (kind === "event") this.addTarget.textContent = onTimeline ? `→ after ${name}` : "→ end of the timeline";
-    else this.addTarget.textContent = onTimeline ? `→ under ${name}` : "→ parking area";
+    const event = this.selectedOnTimeline();
+    const name = event && quote(textOf(event));
+    if (kind === "event") {
+      if (this.chain) this.addTarget.textContent = `→ after ${quote(this.chain.text)}`;
+      else this.addTarget.textContent = event ? `→ after ${name}` : "→ end of the timeline";
+    } else this.addTarget.textContent = event ? `→ under ${name}` : "→ parking area";
   }
 
   select(eventId) {
     this.selectedEvent = eventId;
+    this.chain = null;
     document.querySelectorAll(".column.selected").forEach((column) => column.classList.remove("selected"));
     if (eventId) document.getElementById(`c-${eventId}`)?.classList.add("selected");
     this.showTarget();
@@ -206,24 +240,52 @@ export class Editor {
   edit(sticky) {
     if (this.board.editingHere) return;
     const id = sticky.dataset.id;
+    const base = Number(sticky.dataset.textVersion);
     const text = sticky.querySelector(".text");
     const area = document.createElement("textarea");
     area.value = text.textContent;
-    area.maxLength = Number(this.addText?.maxLength ?? 280);
     area.setAttribute("aria-label", "Text of the sticky");
+    area.dir = "auto";
+    const warning = document.createElement("p");
+    warning.className = "edit-warning";
+    warning.setAttribute("role", "status");
+    warning.hidden = true;
     text.replaceWith(area);
+    area.after(warning);
+    const limit = new TextLimit(area, this.limit ?? 280);
     area.focus();
     area.select();
     this.board.editingHere = id;
     this.live.raw({ type: "editing", sticky: id });
+    // Someone else saved this sticky's text meanwhile: say so, keep the editor open.
+    const changed = (event) => {
+      const state = event.detail;
+      if (state.id !== id || !(state.text_version > base)) return;
+      const theirs = state.text ?? fromHtml(state.html).querySelector(".text")?.textContent ?? "";
+      warning.textContent = `Someone else changed this sticky meanwhile: ${quote(theirs)}. Saving will ask which text to keep.`;
+      warning.hidden = false;
+    };
+    document.addEventListener("board:changed-while-editing", changed);
     let done = false;
     const finish = (save) => {
       if (done) return;
+      if (save && limit.over) {
+        // Refused, not cut: the editor stays open with the text as typed.
+        warning.textContent = limit.refusal();
+        warning.hidden = false;
+        return;
+      }
       done = true;
+      document.removeEventListener("board:changed-while-editing", changed);
       const value = area.value.trim();
+      limit.remove();
+      warning.remove();
       area.replaceWith(text);
       if (save && value && value !== text.textContent) {
-        this.change({ type: "update", sticky: id, text: value }, { type: "update", sticky: id, text: text.textContent });
+        this.change(
+          { type: "update", sticky: id, text: value, base },
+          { type: "update", sticky: id, text: text.textContent },
+        );
       }
       this.live.raw({ type: "editing", sticky: null });
       this.board.finishEditing(id);
@@ -242,9 +304,36 @@ export class Editor {
     area.addEventListener("blur", () => finish(true));
   }
 
+  // The server refused a text edit because the text changed since it was begun: show both,
+  // let the person keep theirs (saved over the current text, knowingly) or the other one.
+  conflict(sent, message) {
+    const panel = this.conflictPanel;
+    if (!panel) return;
+    const mine = sent.message.text;
+    panel.querySelector(".theirs").textContent = message.text;
+    panel.querySelector(".yours").textContent = mine;
+    panel.hidden = false;
+    const choose = (keepMine) => {
+      panel.hidden = true;
+      panel.onclick = null;
+      if (keepMine) {
+        this.change(
+          { type: "update", sticky: message.sticky, text: mine, base: message.text_version },
+          { type: "update", sticky: message.sticky, text: message.text },
+        );
+      }
+      this.board.sticky(message.sticky)?.focus();
+    };
+    panel.onclick = (event) => {
+      const choice = event.target.closest("[data-choice]")?.dataset.choice;
+      if (choice) choose(choice === "mine");
+    };
+    panel.querySelector("[data-choice=mine]").focus();
+  }
+
   remove(sticky) {
     const id = sticky.dataset.id;
-    const text = sticky.querySelector(".text").textContent;
+    const text = textOf(sticky);
     const next = sticky.closest(".column")?.nextElementSibling ?? sticky.nextElementSibling;
     this.change({ type: "delete", sticky: id }, { type: "restore", sticky: id }, { text });
     next?.matches?.(ITEM) && (next.matches(".column") ? next.querySelector(".sticky") : next).focus();

@@ -82,10 +82,8 @@ export class LiveSocket {
         this.advanceTo(message.seq);
         break;
       case "snapshot":
-        this.board.replaceAll(message.html);
-        this.board.apply([message.board]);
-        this.seq = message.seq;
-        this.ahead.clear();
+        if (message.html != null) this.replaceBoard(message.html, message.seq, message.board);
+        else this.fetchBoard(message.url, message.board);
         break;
       case "ack":
         this.confirm(message.op, null);
@@ -103,10 +101,41 @@ export class LiveSocket {
       case "error":
         this.refused(message);
         break;
+      case "conflict":
+        this.conflicted(message);
+        break;
+    }
+  }
+
+  replaceBoard(html, seq, board) {
+    this.board.replaceAll(html);
+    this.board.apply([board]);
+    this.seq = seq;
+    this.ahead.clear();
+  }
+
+  // A board too big for one frame comes over HTTP; patches that arrive meanwhile wait, and
+  // those newer than the board fetched are applied after it.
+  async fetchBoard(url, board) {
+    if (this.held) return;
+    this.held = [];
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (!response.ok) throw new Error(`${response.status}`);
+      const html = await response.text();
+      const seq = Number(/data-seq="(\d+)"/.exec(html)?.[1] ?? this.seq);
+      this.replaceBoard(html, seq, board);
+    } catch {
+      setTimeout(() => this.raw({ type: "sync", since: this.seq }), GAP_WAIT_MS);
+    } finally {
+      const waiting = this.held;
+      this.held = null;
+      for (const message of waiting) this.patch(message);
     }
   }
 
   patch(message) {
+    if (this.held) return this.held.push(message);
     if (message.seq <= this.seq || this.ahead.has(message.seq)) return;
     this.board.apply(message.entities);
     if (message.seq === this.seq + 1) this.advanceTo(message.seq);
@@ -149,6 +178,16 @@ export class LiveSocket {
       this.handlers.refused?.(sent, message);
     }
     if (message.code !== "forbidden" && message.code !== "not_found") notice.show(message.message);
+  }
+
+  // A text edit refused because someone else changed the text first: nothing was saved; the
+  // editor shows both texts and lets the person choose.
+  conflicted(message) {
+    const sent = this.outbox.get(message.op);
+    if (!sent) return;
+    this.outbox.delete(message.op);
+    this.showWaiting();
+    this.handlers.conflict?.(sent, message);
   }
 
   showWaiting() {

@@ -4,7 +4,7 @@
 // (workshop.js); someone else's private sticky is not shown, only counted for its author.
 
 import { fromHtml, quote } from "./page.js";
-import { insertSorted } from "./places.js";
+import { eventOf, insertSorted, isParked } from "./places.js";
 import { showWorkshop } from "./workshop.js";
 
 // An event on the timeline heads a column with one lane per kind below it.
@@ -32,6 +32,14 @@ function labelLanes(column) {
   column.querySelectorAll(":scope > .lane").forEach((lane) => {
     lane.setAttribute("aria-label", `${laneNames[lane.dataset.kind]} under ${quote(text)}`);
   });
+}
+
+// A sticky's markup to draw it again: without inline styles (dragging leaves some), which the
+// page's Content Security Policy would refuse when the markup is parsed.
+function markupOf(element) {
+  const copy = element.cloneNode(true);
+  for (const styled of [copy, ...copy.querySelectorAll("[style]")]) styled.removeAttribute("style");
+  return copy.outerHTML;
 }
 
 // What a viewer gets of a private sticky they may not see: whose it is, not what it says.
@@ -79,17 +87,23 @@ export class BoardView {
   // A snapshot: the whole board drawn again. The versions known stay (they only grow): the
   // board's heading and others' private stickies are not in this html.
   replaceAll(html) {
-    const focused = document.activeElement?.closest?.(".sticky")?.dataset.id;
+    const active = document.activeElement;
+    const focused = active?.matches?.(".sticky[data-id]") ? active.dataset.id : null;
+    const editing = this.editingHere && this.sticky(this.editingHere);
     this.content.replaceWith(fromHtml(html));
     this.homeless.clear();
     this.readVersions();
+    if (editing) this.keepEditing(editing);
     if (focused) this.sticky(focused)?.focus();
     this.showEditors();
     document.dispatchEvent(new CustomEvent("board:replaced"));
   }
 
   apply(states) {
-    const focused = document.activeElement?.closest?.(".sticky")?.dataset.id;
+    // Give focus back to a sticky that a patch redrew; never take it from a control inside a
+    // sticky (the text being edited there), which would end that edit.
+    const active = document.activeElement;
+    const focused = active?.matches?.(".sticky[data-id]") ? active.dataset.id : null;
     for (const state of states) {
       const applier = this.appliers[state.entity];
       const key = `${state.entity}:${state.id}`;
@@ -104,8 +118,11 @@ export class BoardView {
   applySticky(state) {
     if (isRedacted(state)) return this.countPrivate(state);
     this.privateAuthors.delete(state.id); // revealed, if it was someone's private one
-    if (state.id === this.editingHere) this.deferred.set(state.id, state);
-    else this.place(state);
+    if (state.id === this.editingHere) {
+      // Kept until the edit ends; the editor says when someone else changed the text meanwhile.
+      this.deferred.set(state.id, state);
+      document.dispatchEvent(new CustomEvent("board:changed-while-editing", { detail: state }));
+    } else this.place(state);
   }
 
   // Not shown here; if it somehow is on screen, it goes.
@@ -154,7 +171,7 @@ export class BoardView {
       column.querySelectorAll(".lane > .sticky").forEach((note) => {
         this.homeless.set(note.dataset.id, {
           id: note.dataset.id, kind: note.dataset.kind, parked: false,
-          event: id, rank: note.dataset.rank, html: note.outerHTML,
+          event: id, rank: note.dataset.rank, html: markupOf(note),
         });
       });
       column.remove();
@@ -180,7 +197,20 @@ export class BoardView {
     const { kind, rank } = sticky.dataset;
     const column = sticky.closest(".column");
     if (column && !place.parked) insertSorted(document.getElementById("timeline"), column);
-    else this.place({ id, kind, rank, parked: place.parked, event: place.event, html: sticky.outerHTML });
+    else this.place({ id, kind, rank, parked: place.parked, event: place.event, html: markupOf(sticky) });
+  }
+
+  // The sticky being edited here stays as it is (with its editor) through a redraw of the
+  // whole board; what the redraw brought for it waits until the edit ends.
+  keepEditing(editing) {
+    const fresh = this.sticky(editing.dataset.id);
+    if (!fresh) return;
+    const { id, kind, rank, textVersion } = fresh.dataset;
+    const place = { parked: isParked(fresh), event: eventOf(fresh) };
+    const state = { id, kind, rank, ...place, html: markupOf(fresh), text_version: Number(textVersion) };
+    this.deferred.set(id, state);
+    fresh.replaceWith(editing);
+    document.dispatchEvent(new CustomEvent("board:changed-while-editing", { detail: state }));
   }
 
   finishEditing(id) {
@@ -196,16 +226,20 @@ export class BoardView {
     this.showEditors();
   }
 
+  // Who is editing what: a marker in the editor's colour (a class, not a style attribute: the
+  // page's Content Security Policy allows no inline styles, and stickies are copied as html).
   showEditors() {
     document.querySelectorAll(".sticky.being-edited").forEach((sticky) => {
-      sticky.classList.remove("being-edited");
+      sticky.classList.remove("being-edited", sticky.dataset.editorColour);
+      delete sticky.dataset.editorColour;
       sticky.querySelector(".editor-mark")?.remove();
     });
     for (const [participant, { sticky, name, colour }] of this.editors) {
       const element = this.sticky(sticky);
       if (!element || String(participant) === this.participant) continue;
-      element.classList.add("being-edited");
-      element.style.setProperty("--editor", colour);
+      const colourClass = `person-${colour.replace("#", "")}`; // sets --person (app.css)
+      element.classList.add("being-edited", colourClass);
+      element.dataset.editorColour = colourClass;
       const mark = document.createElement("span");
       mark.className = "editor-mark";
       mark.textContent = `✎ ${name}`;
