@@ -142,6 +142,7 @@ def test_the_owner_deletes_a_workshop_after_typing_its_title(
 ) -> None:
     client.force_login(board.owner)
     url = reverse("workshop_delete", args=[board.slug])
+    assert url in client.get(reverse("manage", args=[board.slug])).content.decode()
     page = client.get(url).content.decode()
     assert reverse("export_pdf", args=[board.slug]) in page  # the map is offered first
     wrong = client.post(url, {"title": "Something else"})
