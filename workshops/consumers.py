@@ -190,7 +190,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.me is None:
+        if self.me is None or self.closing:
             return
         if not self.rate.allow():
             if self.rate.flooding:
@@ -287,6 +287,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # ----- from the fan-out (fanout.Socket) -----
 
     def deliver(self, frame: str) -> None:
+        if self.closing:
+            return
         if self.server_buffer is not None and self.server_buffer() > LIMITS.socket_buffer_bytes:
             self.too_slow()  # Daphne holds too much that this socket has not read
             return
@@ -342,5 +344,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=protocol.encode(message))
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
+        """Say why, and close: frames that arrive after this are not answered."""
         await self.send_message(protocol.error(code, message))
+        self.closing = True
         await self.close(code=close_code)

@@ -353,3 +353,24 @@ async def test_a_stale_text_edit_is_refused_over_the_socket_with_the_current_tex
         {"type": "update", "op": "a3", "sticky": sticky["id"], "text": "Code reviewed", "base": 2}
     )
     assert (await robert.receive_type("patch"))["entities"][0]["text"] == "Code reviewed"
+
+
+async def test_someone_elses_op_ids_neither_collide_with_nor_confirm_ones_own(
+    sockets: list[Socket], board: Workshop, alice: Participant
+) -> None:
+    mallory = await database_sync_to_async(services.participant_join)(workshop=board, name="Mal")
+    ally = await joined(sockets, board, participant=alice)
+    mal = await joined(sockets, board, participant=mallory)
+    await ally.send(add("k3j9x0ab-1", "Story picked up"))
+    seen = await mal.receive_type("patch")
+    assert seen["op"] == "k3j9x0ab-1" and seen["by"] == alice.pk
+    # Mallory guesses Alice's next op ids from the one she saw, and uses them first.
+    for number in range(2, 6):
+        await mal.send(add(f"k3j9x0ab-{number}", f"Mallory's {number}", "pain", PARKING))
+        assert (await mal.receive_type("patch"))["by"] == mallory.pk
+    await settled(ally, mal)
+    await ally.send(add("k3j9x0ab-2", "Code reviewed"))
+    mine = await ally.receive_type("patch")  # applied, not acknowledged as a resend
+    assert (mine["op"], mine["by"], mine["entities"][0]["text"]) == (
+        "k3j9x0ab-2", alice.pk, "Code reviewed",
+    )  # fmt: skip
