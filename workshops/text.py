@@ -16,6 +16,8 @@ BIDI_CONTROLS = frozenset(
 def cleaned(raw: str, *, lines: bool = False) -> str:
     """`raw` without control characters (but line breaks, where `lines`) and bidi controls,
     trimmed. Zero-width joiners and the like stay: emoji and some scripts are made with them."""
+    if raw.isprintable():  # most text: no control, format (bidi), separator or surrogate
+        return raw.strip()
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not lines:
         text = text.replace("\n", " ")
