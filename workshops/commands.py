@@ -50,6 +50,7 @@ class Spec:
     service: str = ""  # the function of workshops.services that runs it; "" for the socket's own
     about: str = ""  # the field naming the sticky it changes: read as the change begins
     while_ended: bool = False  # allowed on an ended workshop
+    while_locked: bool = False  # allowed to participants while the board is locked
     one_of: tuple[str, ...] = ()  # at least one of these fields must be given
     doc: str = ""
 
@@ -97,10 +98,18 @@ COMMANDS: dict[str, Spec] = {
                 Field("last_event", Type.TEXT, required=False),
                 Field("phase", Type.PHASE, required=False),
                 Field("private_brainstorm", Type.BOOL, required=False),
+                Field("locked", Type.BOOL, required=False),
                 role=Role.FACILITATOR, service="board_update",
                 one_of=("title", "goal", "first_event", "last_event", "phase",
-                        "private_brainstorm"),
+                        "private_brainstorm", "locked"),
                 doc="changes the workshop's own details and state"),
+        _change("timer", Field("action", Type.TEXT), Field("seconds", Type.COUNT, required=False),
+                role=Role.FACILITATOR, service="timer_set",
+                doc="starts, pauses, resumes, lengthens or stops the shared timebox"),
+        _change("ready", Field("ready", Type.BOOL), service="ready_set", while_locked=True,
+                doc="says this person is done with the phase, or not yet"),
+        _change("follow", Field("target", Type.TEXT, required=False), role=Role.FACILITATOR,
+                service="follow_set", doc="brings every screen to a part of the board"),
         _change("reveal", role=Role.FACILITATOR, service="board_reveal",
                 doc="shows everyone the stickies written privately"),
         _change("starter", Field("starter", Type.TEXT), role=Role.FACILITATOR,

@@ -165,6 +165,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 seq=workshop.seq,
                 role=self.me.role.value,
                 participant=participant.pk if participant else None,
+                now=protocol.now(),
             )
         )
         connection = await database_sync_to_async(services.presence_connect)(
@@ -213,7 +214,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
         elif command.name == "ping":
             seq = await database_sync_to_async(self._seen)()
-            await self.send_message(protocol.message("pong", seq=seq))
+            await self.send_message(protocol.message("pong", seq=seq, now=protocol.now()))
         elif command.name == "sync":
             update = await database_sync_to_async(services.catch_up)(
                 workshop=self.me.workshop, since=command.values["since"], viewer=self.viewer

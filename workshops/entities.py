@@ -9,7 +9,7 @@ or late keeps the one with the higher `version`.
 from collections.abc import Iterable
 from typing import Any
 
-from workshops.models import Sticky, Workshop
+from workshops.models import Participant, Sticky, Workshop
 from workshops.rendering import sticky_html
 from workshops.visibility import EntityState, sticky_audience
 
@@ -21,16 +21,23 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "board": (
         "entity", "id", "version", "title", "goal", "first_event", "last_event", "phase",
-        "phase_label", "private_brainstorm", "ended",
+        "phase_label", "private_brainstorm", "locked", "timer", "follow", "ended",
     ),
+    "participant": ("entity", "id", "version", "name", "ready_phase"),
 }  # fmt: skip
+TIMER_FIELDS = ("ends_at", "left", "length")
 # What a viewer who may not see a sticky gets instead: that it is there, whose it is, no text.
 REDACTED_FIELDS = ("entity", "id", "version", "private", "by", "deleted")
 
 
-def key(entity: Sticky | Workshop) -> str:
+type Entity = Sticky | Workshop | Participant
+
+
+def key(entity: Entity) -> str:
     if isinstance(entity, Workshop):
         return f"board:{entity.pk}"
+    if isinstance(entity, Participant):
+        return f"participant:{entity.pk}"
     return f"sticky:{entity.pk}"
 
 
@@ -71,19 +78,51 @@ def board_state(workshop: Workshop) -> EntityState:
         "phase": workshop.phase,
         "phase_label": workshop.get_phase_display(),
         "private_brainstorm": workshop.private_brainstorm,
+        "locked": workshop.locked,
+        "timer": timer_state(workshop),
+        "follow": workshop.follow or None,
         "ended": workshop.ended_at is not None,
     }
     return EntityState(key(workshop), state)
 
 
-def states(entities: Iterable[Sticky | Workshop]) -> list[EntityState]:
-    return [
-        board_state(entity) if isinstance(entity, Workshop) else sticky_state(entity)
-        for entity in entities
-    ]
+def timer_state(workshop: Workshop) -> dict[str, Any] | None:
+    """The shared timebox: running until `ends_at` (milliseconds since the epoch, the server's
+    clock), or paused with `left` seconds; None when there is none."""
+    if workshop.timer_ends_at is None and workshop.timer_left is None:
+        return None
+    ends_at = workshop.timer_ends_at
+    return {
+        "ends_at": round(ends_at.timestamp() * 1000) if ends_at else None,
+        "left": workshop.timer_left,
+        "length": workshop.timer_length,
+    }
 
 
-def load(workshop: Workshop, keys: Iterable[str]) -> list[Sticky | Workshop]:
+def participant_state(participant: Participant) -> EntityState:
+    state = {
+        "entity": "participant",
+        "id": participant.pk,
+        "version": participant.version,
+        "name": participant.name,
+        "ready_phase": participant.ready_phase or None,
+    }
+    return EntityState(key(participant), state)
+
+
+def state_of(entity: Entity) -> EntityState:
+    if isinstance(entity, Workshop):
+        return board_state(entity)
+    if isinstance(entity, Participant):
+        return participant_state(entity)
+    return sticky_state(entity)
+
+
+def states(entities: Iterable[Entity]) -> list[EntityState]:
+    return [state_of(entity) for entity in entities]
+
+
+def load(workshop: Workshop, keys: Iterable[str]) -> list[Entity]:
     """The entities named by these keys, as they are now (catch-up)."""
     wanted: dict[str, set[str]] = {}
     for entry in keys:
@@ -92,6 +131,8 @@ def load(workshop: Workshop, keys: Iterable[str]) -> list[Sticky | Workshop]:
     found: list[Any] = []
     if "board" in wanted:
         found.append(Workshop.objects.get(pk=workshop.pk))
+    if "participant" in wanted:
+        found.extend(Participant.objects.filter(workshop=workshop, pk__in=wanted["participant"]))
     if "sticky" in wanted:
         found.extend(
             Sticky.objects.filter(workshop=workshop, pk__in=wanted["sticky"]).select_related(

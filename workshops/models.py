@@ -45,6 +45,14 @@ class Workshop(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.FRAME)
     # Silent brainstorm: while on, new stickies are seen by their author only, until revealed.
     private_brainstorm = models.BooleanField(default=False)
+    # Locked: only facilitators change the board (participants may still say they are ready).
+    locked = models.BooleanField(default=False)
+    # The shared timebox: running until `timer_ends_at`, or paused with `timer_left` seconds.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_left = models.FloatField(null=True, blank=True)
+    timer_length = models.PositiveIntegerField(default=0)  # seconds, as set (for the display)
+    # Follow me: where the facilitator brings every screen ("event:<id>", "parking", "start").
+    follow = models.CharField(max_length=60, blank=True)
     # The board's sequence number: every committed change to the board takes the next one.
     seq = models.BigIntegerField(default=0)
     # Grows with every change of the board's own state (title, phase, ...), as a sticky's does.
@@ -77,6 +85,9 @@ class Participant(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     # The person's own link back to the board as themselves, from another device.
     rejoin_token = models.CharField(max_length=64, unique=True, default=new_token)
+    # The phase in which they said they were done (ready): ready while it is the board's phase.
+    ready_phase = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering: ClassVar = ["joined_at", "pk"]

@@ -6,6 +6,7 @@ both for people, and a test holds it to this code.
 """
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,14 +66,14 @@ class Place:
 # ----- messages out: every shape, once -----
 
 MESSAGES: dict[str, tuple[str, ...]] = {
-    "welcome": ("seq", "role", "participant"),
+    "welcome": ("seq", "role", "participant", "now"),
     "patch": ("seq", "op", "by", "entities"),
     "catchup": ("seq", "entities"),
     "snapshot": ("seq", "html", "url", "board"),
     "ack": ("op", "seq"),
     "presence": ("seq", "html", "count"),
     "editing": ("participant", "name", "colour", "sticky"),
-    "pong": ("seq",),
+    "pong": ("seq", "now"),
     "revoked": ("message",),
     "error": ("code", "message", "op"),
     "conflict": ("op", "sticky", "text", "text_version", "message"),
@@ -85,6 +86,12 @@ def message(kind: str, **fields: Any) -> dict[str, Any]:
     if tuple(fields) != declared:
         raise TypeError(f"A {kind!r} message has the fields {declared}, not {tuple(fields)}.")
     return {"type": kind, **fields}
+
+
+def now() -> int:
+    """The server's clock, in milliseconds since the epoch: what a page sets its countdown by
+    (its own clock may be off by minutes)."""
+    return round(time.time() * 1000)
 
 
 def error(code: str, text: str, op: str | None = None) -> dict[str, Any]:

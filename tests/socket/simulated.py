@@ -9,7 +9,7 @@ from typing import Any
 from tests.socket.conftest import Socket
 
 StickyView = tuple[str, str, bool, str | None, str, int]  # kind, text, parked, event, rank, version
-BoardView = tuple[str, str, bool, int]  # title, phase, private_brainstorm, version
+BoardView = tuple[str, str, bool, bool, int]  # title, phase, private_brainstorm, locked, version
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -78,6 +78,7 @@ class SimulatedClient:
     versions: dict[str, int] = field(default_factory=dict)  # "<entity>:<id>" -> version
     view: dict[str, StickyView] = field(default_factory=dict)
     board: BoardView | None = None
+    people: dict[int, str | None] = field(default_factory=dict)  # participant -> ready phase
     me: int | None = None  # this client's participant id, from `welcome`
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -161,7 +162,9 @@ class SimulatedClient:
             self.versions[key] = state["version"]
             if state["entity"] == "board":
                 board = (state["title"], state["phase"], state["private_brainstorm"])
-                self.board = (*board, state["version"])
+                self.board = (*board, state["locked"], state["version"])
+            elif state["entity"] == "participant":
+                self.people[state["id"]] = state["ready_phase"]
             elif state["deleted"] or "html" not in state:  # deleted, or someone's private one
                 self.view.pop(state["id"], None)
             else:

@@ -21,7 +21,7 @@ from workshops.visibility import Viewer, stickies_seen_by
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ACTIONS = ["add", "add", "edit", "move", "move", "delete", "restore", "drop", "duplicate", "hold"]
-BOARD_ACTIONS = ["title", "phase", "private", "reveal"]  # the facilitator's own
+BOARD_ACTIONS = ["title", "phase", "private", "reveal", "lock"]  # the facilitator's own
 
 
 def pick(data: st.DataObject, items: list[Any]) -> Any:
@@ -57,7 +57,14 @@ def database_view(workshop: Workshop, participant: int | None) -> dict[str, Stic
 @database_sync_to_async
 def database_board(workshop: Workshop) -> BoardView:
     board = Workshop.objects.get(pk=workshop.pk)
-    return (board.title, board.phase, board.private_brainstorm, board.version)
+    return (board.title, board.phase, board.private_brainstorm, board.locked, board.version)
+
+
+@database_sync_to_async
+def database_people(workshop: Workshop) -> dict[int, str | None]:
+    """The ready flags of everyone who ever set one (version above 1)."""
+    people = Participant.objects.filter(workshop=workshop, version__gt=1)
+    return {person.pk: person.ready_phase or None for person in people}
 
 
 def board_command(data: st.DataObject) -> dict[str, Any]:
@@ -68,15 +75,19 @@ def board_command(data: st.DataObject) -> dict[str, Any]:
         return {"type": "board", "phase": pick(data, list(Phase.values))}
     if action == "private":
         return {"type": "board", "private_brainstorm": data.draw(st.booleans())}
+    if action == "lock":
+        return {"type": "board", "locked": data.draw(st.booleans())}
     return {"type": "reveal"}
 
 
 def random_command(
     data: st.DataObject, client: SimulatedClient, deleted: list[str], *, facilitator: bool
 ) -> dict[str, Any] | None:
-    action = pick(data, ["add", "edit", "move", "delete", "restore", "board"])
+    action = pick(data, ["add", "edit", "move", "delete", "restore", "board", "ready"])
     if action == "board":
         return board_command(data) if facilitator else None
+    if action == "ready":
+        return {"type": "ready", "ready": data.draw(st.booleans())}
     view = client.view
     events = [sid for sid, v in view.items() if v[0] == "event" and not v[2]]
     if action == "add" or not view:
@@ -175,5 +186,6 @@ async def test_every_client_converges_on_the_database(data: st.DataObject, steps
         assert client.view == await database_view(workshop, client.me), client.name
         if board[-1] > 1:  # the board's own state changed: everyone has its newest
             assert client.board == board, client.name
+        assert client.people == await database_people(workshop), client.name
     for client in clients:
         await client.disconnect()

@@ -208,12 +208,17 @@ async def test_only_facilitators_run_the_board(
         {"type": "reveal"},
         {"type": "end"},
         {"type": "starter", "starter": "enterprise"},
+        {"type": "board", "locked": True},
+        {"type": "board", "phase": "order"},
+        {"type": "timer", "action": "start", "seconds": 60},
+        {"type": "follow", "target": "parking"},
     ]
     for number, command in enumerate(attempts):
         await socket.send({**command, "op": f"o{number}"})
         error = await socket.receive_type("error")
         assert error["code"] == "not_allowed", command
     fresh = await database_sync_to_async(Workshop.objects.get)(pk=board.pk)
-    assert (fresh.title, fresh.private_brainstorm, fresh.seq, fresh.ended_at) == (
-        board.title, False, 0, None,
+    assert (fresh.title, fresh.private_brainstorm, fresh.seq, fresh.ended_at, fresh.locked) == (
+        board.title, False, 0, None, False,
     )  # fmt: skip
+    assert (fresh.phase, fresh.timer_ends_at, fresh.follow) == (board.phase, None, "")

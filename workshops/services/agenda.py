@@ -2,13 +2,18 @@
 brainstorm and its reveal, ending and reopening. Each is one change of the board's own state,
 live on every screen."""
 
+from datetime import datetime, timedelta
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from workshops import text as typed
 from workshops.agenda import Phase
+from workshops.kinds import Kind
 from workshops.limits import LIMITS
 from workshops.models import Participant, Sticky, Workshop
+from workshops.selectors import live
 from workshops.services.changes import change
 
 DEFAULT_FIRST_EVENT = "Somebody had an idea"
@@ -30,8 +35,11 @@ def board_update(
     last_event: str | None = None,
     phase: str | None = None,
     private_brainstorm: bool | None = None,
+    locked: bool | None = None,
 ) -> Workshop:
-    """Change the workshop's own details or state; each field given is set."""
+    """Change the workshop's own details or state; each field given is set. Going to another
+    phase (back too) changes no sticky: nothing is lost; people's ready flags were for the
+    phase they were given in."""
     with change("board", workshop=workshop, by=by, op=op) as now:
         board = now.board()
         fields = []
@@ -63,8 +71,138 @@ def board_update(
                 if private_brainstorm
                 else "ended the silent brainstorm"
             )
+        if locked is not None:
+            board.locked = locked
+            fields.append("locked")
+            now.say("locked the board" if locked else "unlocked the board")
         now.touch_board(*fields)
         return board
+
+
+TIMER_ACTIONS = ("start", "pause", "resume", "add", "stop")
+SHORTEST, LONGEST = 10, 4 * 60 * 60  # a timebox's length, in seconds
+
+
+def timer_set(
+    *,
+    workshop: Workshop,
+    by: Participant | None,
+    op: str | None,
+    action: str,
+    seconds: int | None = None,
+) -> Workshop:
+    """The shared timebox: `start` it for `seconds`, `pause`, `resume`, `add` (a minute, or
+    `seconds`), `stop`. Everyone counts down from the server's end time: nothing is sent each
+    second, and a page that reloads or reconnects shows the same time left."""
+    if action not in TIMER_ACTIONS:
+        raise ValidationError(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
+    with change("timer", workshop=workshop, by=by, op=op) as now:
+        board, moment = now.board(), timezone.now()
+        left = _left(board, moment)
+        if action == "start":
+            length = _length(seconds)
+            board.timer_ends_at, board.timer_left, board.timer_length = (
+                moment + timedelta(seconds=length),
+                None,
+                length,
+            )
+            now.say(f"started a timer of {_duration(length)}")
+        elif left is None:
+            raise ValidationError("There is no timer running: start one first.")
+        elif action == "pause":
+            if board.timer_ends_at is None:
+                raise ValidationError("The timer is paused already.")
+            board.timer_ends_at, board.timer_left = None, left
+            now.say("paused the timer")
+        elif action == "resume":
+            if board.timer_ends_at is not None:
+                raise ValidationError("The timer is running already.")
+            board.timer_ends_at, board.timer_left = moment + timedelta(seconds=left), None
+            now.say("resumed the timer")
+        elif action == "add":
+            extra = _length(seconds if seconds is not None else 60, shortest=1)
+            if left + extra > LONGEST:
+                raise ValidationError(f"A timebox lasts {_duration(LONGEST)} at most.")
+            if board.timer_ends_at is not None:
+                board.timer_ends_at = moment + timedelta(seconds=left + extra)
+            else:
+                board.timer_left = left + extra
+            board.timer_length += extra
+            now.say(f"added {_duration(extra)} to the timer")
+        else:
+            board.timer_ends_at = board.timer_left = None
+            board.timer_length = 0
+            now.say("stopped the timer")
+        now.touch_board("timer_ends_at", "timer_left", "timer_length")
+        return board
+
+
+def _left(board: Workshop, moment: datetime) -> float | None:
+    """Seconds left on the timer (0 once it ran out), or None when there is no timer."""
+    if board.timer_ends_at is not None:
+        return max(0.0, (board.timer_ends_at - moment).total_seconds())
+    return board.timer_left
+
+
+def _length(seconds: int | None, *, shortest: int = SHORTEST) -> int:
+    if seconds is None or not shortest <= seconds <= LONGEST:
+        raise ValidationError(
+            f"A timebox lasts from {_duration(shortest)} to {_duration(LONGEST)}: "
+            "give 'seconds' in that range."
+        )
+    return seconds
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    parts.append(f"{rest} s" if rest or not (hours or minutes) else "")
+    return " ".join(part for part in parts if part)
+
+
+def ready_set(*, workshop: Workshop, by: Participant | None, op: str | None, ready: bool) -> bool:
+    """Say one is done with the phase the board is in (or not yet): the facilitator sees who
+    is ready. A flag counts for its phase only: moving on resets everyone's."""
+    with change("ready", workshop=workshop, by=by, op=op) as now:
+        phase = now.board().phase
+        me = Participant.objects.get(pk=now.by.pk)
+        me.ready_phase = phase if ready else ""
+        now.touch_participant(me, "ready_phase")
+        label = Phase(phase).label
+        now.say(f"is ready with “{label}”" if ready else f"is not ready with “{label}” yet")
+        return ready
+
+
+def follow_set(
+    *, workshop: Workshop, by: Participant | None, op: str | None, target: str | None = None
+) -> Workshop:
+    """Bring every screen to a part of the board: an event ("event:<id>"), the parking area
+    ("parking") or the start of the timeline ("start"); no target: stop leading. Each person
+    may step out; this only says where the facilitator is."""
+    with change("follow", workshop=workshop, by=by, op=op) as now:
+        board = now.board()
+        if target:
+            kind, _, ident = target.partition(":")
+            if target not in ("parking", "start") and not (
+                kind == "event" and _visible_event(board, ident)
+            ):
+                raise ValidationError(
+                    '\'target\' is "parking", "start" or "event:<id>" of an event on the timeline.'
+                )
+        board.follow = target or ""
+        now.touch_board("follow")
+        now.say("asked everyone to follow" if target else "stopped leading the screens")
+        return board
+
+
+def _visible_event(board: Workshop, ident: str) -> bool:
+    try:
+        event_id = UUID(ident)
+    except ValueError:
+        return False
+    events = live(board).filter(pk=event_id, kind=Kind.EVENT, parked=False, private=False)
+    return events.exists()
 
 
 def board_reveal(*, workshop: Workshop, by: Participant | None, op: str | None) -> int:

@@ -59,7 +59,7 @@ class Change:
     seq: int
     facilitator: bool
     sticky: Sticky | None = None  # the one the command is about, read as the change began
-    touched: dict[str, Sticky | Workshop] = field(default_factory=dict)
+    touched: dict[str, entities.Entity] = field(default_factory=dict)
     said: list[str] = field(default_factory=list)
     _board: Workshop | None = None
 
@@ -82,6 +82,14 @@ class Change:
         if self._board is None:
             self._board = Workshop.objects.get(pk=self.workshop.pk)
         return self._board
+
+    def touch_participant(self, participant: Participant, *fields: str) -> None:
+        """Write these fields of a participant with their next version."""
+        participant.version += 1
+        Participant.objects.filter(pk=participant.pk).update(
+            version=participant.version, **{name: getattr(participant, name) for name in fields}
+        )
+        self.touched[entities.key(participant)] = participant
 
     def touch_board(self, *fields: str) -> None:
         """Write the board's own state (these fields of `board()`) with its next version."""
@@ -143,7 +151,7 @@ def _begin_sql(*, facilitator: bool) -> str:
     )
     return f"""
         UPDATE {board} SET seq = seq + 1 WHERE id = %s
-        RETURNING seq, ended_at, private_brainstorm, owner_id,
+        RETURNING seq, ended_at, private_brainstorm, locked, owner_id,
             (SELECT removed_at IS NULL FROM {people} WHERE id = %s AND workshop_id = %s),
             {role}
             (SELECT seq FROM {log}
@@ -170,7 +178,7 @@ def _begin(
     if row is None:
         raise PermissionDenied("This workshop no longer exists.")
     # (`ended_at IS NULL` would be neater, but SQLite 3.40 answers it wrongly in RETURNING.)
-    seq, ended_at, private_brainstorm, owner, present, *role, applied = row
+    seq, ended_at, private_brainstorm, locked, owner, present, *role, applied = row
     if applied is not None:
         raise AlreadyApplied(applied)
     if not present:
@@ -183,8 +191,23 @@ def _begin(
             raise PermissionDenied("Only the facilitators of this workshop can do that.")
     if ended_at is not None and not spec.while_ended:
         raise PermissionDenied("This workshop has ended: its board is read-only.")
+    if locked and not needs_facilitator and not spec.while_locked:
+        facilitator = is_facilitator(by, owner)
+        if not facilitator:
+            raise PermissionDenied("The facilitator has locked the board for now.")
     workshop.ended_at, workshop.private_brainstorm = ended_at, private_brainstorm
+    workshop.locked = locked
     return Change(spec, workshop, by, op, seq, facilitator, sticky=found)
+
+
+def is_facilitator(by: Participant, owner: int) -> bool:
+    """Whether this participant acts for an account that runs the workshop (asked only where
+    the answer matters: a locked board)."""
+    user = Participant.objects.filter(pk=by.pk).values_list("user_id", flat=True).first()
+    if user is None:
+        return False
+    runs = Workshop.co_facilitators.through.objects.filter(workshop_id=by.workshop_id, user_id=user)
+    return user == owner or runs.exists()
 
 
 def _finish(change: Change) -> None:
