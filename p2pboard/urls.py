@@ -49,6 +49,16 @@ urlpatterns = [
         views.participant_remove,
         name="participant_remove",
     ),
+    path(
+        "w/<str:slug>/people/<int:participant_id>/undo/",
+        views.participant_undo,
+        name="participant_undo",
+    ),
+    path(
+        "w/<str:slug>/stickies/<uuid:sticky_id>/restore/",
+        views.sticky_restore,
+        name="sticky_restore",
+    ),
     path("w/<str:slug>/facilitators/", views.co_facilitator_add, name="co_facilitator_add"),
     path(
         "w/<str:slug>/facilitators/<int:user_id>/remove/",

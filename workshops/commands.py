@@ -110,6 +110,8 @@ COMMANDS: dict[str, Spec] = {
                 doc="says this person is done with the phase, or not yet"),
         _change("follow", Field("target", Type.TEXT, required=False), role=Role.FACILITATOR,
                 service="follow_set", doc="brings every screen to a part of the board"),
+        _change("undo_participant", Field("participant", Type.COUNT), role=Role.FACILITATOR,
+                service="participant_undo", doc="takes back what one person added and deleted"),
         _change("reveal", role=Role.FACILITATOR, service="board_reveal",
                 doc="shows everyone the stickies written privately"),
         _change("starter", Field("starter", Type.TEXT), role=Role.FACILITATOR,

@@ -1,9 +1,11 @@
 """Pages of p2pboard. Thin: find the workshop and the visitor's access, call a service, render."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -263,6 +265,38 @@ def participant_remove(request: PageRequest, slug: str, participant_id: int) -> 
 
 
 @require_POST
+def participant_undo(request: PageRequest, slug: str, participant_id: int) -> HttpResponse:
+    """Take back what one person added and deleted (the board changes live for everyone)."""
+    workshop = _facilitated(request, slug)
+    try:
+        count = services.participant_undo(
+            workshop=workshop, by=_me(request, workshop), op=None, participant=participant_id
+        )
+    except (ValidationError, PermissionDenied) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Taken back: {count} sticky change{'s' if count != 1 else ''}.")
+    return _manage(request, workshop, "participants")
+
+
+@require_POST
+def sticky_restore(request: HttpRequest, slug: str, sticky_id: UUID) -> HttpResponse:
+    """Restore a deleted sticky from the history page (anyone's, by a facilitator)."""
+    workshop = _facilitated(request, slug)
+    try:
+        sticky = services.sticky_restore(
+            workshop=workshop, by=_me(request, workshop), op=None, sticky_id=sticky_id
+        )
+    except (ValidationError, services.Gone, PermissionDenied) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Restored “{sticky.text}”.")
+    return redirect("history", slug=workshop.slug)
+
+
+@require_POST
 def co_facilitator_add(request: PageRequest, slug: str) -> HttpResponse:
     workshop = _facilitated(request, slug)
     form = CoFacilitatorForm(request.POST)
@@ -339,7 +373,11 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = _facilitated(request, slug)
     operations = workshop.operations.select_related("participant").order_by("-seq")
     page = Paginator(operations, 100).get_page(request.GET.get("page"))
-    return render(request, "workshops/history.html", {"workshop": workshop, "page": page})
+    deleted = workshop.stickies.filter(deleted_at__isnull=False, private=False).select_related(
+        "created_by"
+    )
+    context = {"workshop": workshop, "page": page, "deleted": deleted.order_by("-deleted_at")}
+    return render(request, "workshops/history.html", context)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from workshops.services.agenda import (
 )
 from workshops.services.catchup import catch_up, snapshot
 from workshops.services.changes import AlreadyApplied, Conflict, Gone
+from workshops.services.moderation import participant_undo
 from workshops.services.people import (
     access_of,
     clean_name,
@@ -67,6 +68,7 @@ __all__ = [
     "participant_join",
     "participant_remove",
     "participant_rename",
+    "participant_undo",
     "presence_connect",
     "presence_disconnect",
     "presence_message",

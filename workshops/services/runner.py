@@ -9,12 +9,12 @@ from django.db import DatabaseError, connection, transaction
 
 from workshops.commands import COMMANDS, Command
 from workshops.models import Participant, Workshop
-from workshops.services import agenda, starters, stickies
+from workshops.services import agenda, moderation, starters, stickies
 
 type Outcome = Any  # what the service returned, or the exception that refused the command
 
 # The modules whose functions the registry names as services.
-SERVICE_MODULES = (stickies, agenda, starters)
+SERVICE_MODULES = (stickies, agenda, moderation, starters)
 
 
 def service_of(name: str) -> Any:

@@ -132,7 +132,7 @@ def named(sticky: Sticky) -> str:
     return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
 
 
-def _park_notes_of(change: Change, event: Sticky) -> None:
+def park_notes_of(change: Change, event: Sticky) -> None:
     """An event leaving the timeline takes its lanes with it: their stickies are parked, and
     remember which event they came from."""
     for note in live(change.workshop).filter(event=event, parked=False).order_by("rank", "id"):
@@ -238,7 +238,7 @@ def sticky_update(
             now.say(f"edited {named(sticky)}")
         if kind is not None and _check_kind(kind) != sticky.kind:
             if sticky.on_timeline:
-                _park_notes_of(now, sticky)
+                park_notes_of(now, sticky)
             crossing = Kind.EVENT in (kind, sticky.kind)
             sticky.kind = kind
             sticky.parallel = sticky.parallel and kind == Kind.EVENT
@@ -272,7 +272,7 @@ def sticky_move(
         place = _check_place(now, sticky.kind, place, private=sticky.private)
         returning = sticky.is_event and sticky.parked and not place.parked
         if sticky.on_timeline and place.parked:
-            _park_notes_of(now, sticky)
+            park_notes_of(now, sticky)
         sticky.rank = _rank(now, sticky.kind, place, after, sticky.pk)
         sticky.parked, sticky.event_id = place.parked, place.event
         sticky.parked_from = None  # placed by hand: it no longer waits for an event
@@ -290,7 +290,7 @@ def sticky_delete(
     with change("delete", workshop=workshop, by=by, op=op, about=sticky_id) as now:
         sticky = now.about()
         if sticky.on_timeline:
-            _park_notes_of(now, sticky)
+            park_notes_of(now, sticky)
         sticky.deleted_at = timezone.now()
         now.touch(sticky)
         now.say(f"deleted {named(sticky)}")
@@ -306,22 +306,28 @@ def sticky_restore(
         if sticky.deleted_at is None:
             raise ValidationError("That sticky is on the board already.")
         _check_room(now)
-        place = Place(parked=sticky.parked, event=sticky.event_id)
-        if not sticky.is_event and not place.parked:
-            try:
-                _check_place(now, sticky.kind, place, private=sticky.private)
-            except ValidationError:
-                place = Place(parked=True)
-        siblings = _siblings(now.workshop, sticky.kind, place)
-        if siblings.filter(rank=sticky.rank).exists():  # its old spot was taken meanwhile
-            following = siblings.filter(rank__gt=sticky.rank).order_by("rank")
-            sticky.rank = generate_key_between(
-                sticky.rank, following.values_list("rank", flat=True).first()
-            )
-        sticky.deleted_at = None
-        sticky.parked, sticky.event_id = place.parked, place.event
-        now.touch(sticky)
-        if sticky.on_timeline:
-            _bring_back_notes_of(now, sticky)
+        bring_back(now, sticky)
         now.say(f"restored {named(sticky)}")
         return sticky
+
+
+def bring_back(now: Change, sticky: Sticky) -> None:
+    """Put a deleted sticky back where it was, or in the parking area if that place is gone;
+    an event takes back the notes it parked when it went."""
+    place = Place(parked=sticky.parked, event=sticky.event_id)
+    if not sticky.is_event and not place.parked:
+        try:
+            _check_place(now, sticky.kind, place, private=sticky.private)
+        except ValidationError:
+            place = Place(parked=True)
+    siblings = _siblings(now.workshop, sticky.kind, place)
+    if siblings.filter(rank=sticky.rank).exists():  # its old spot was taken meanwhile
+        following = siblings.filter(rank__gt=sticky.rank).order_by("rank")
+        sticky.rank = generate_key_between(
+            sticky.rank, following.values_list("rank", flat=True).first()
+        )
+    sticky.deleted_at = None
+    sticky.parked, sticky.event_id = place.parked, place.event
+    now.touch(sticky)
+    if sticky.on_timeline:
+        _bring_back_notes_of(now, sticky)
