@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
-from workshops import access, rates, services
+from workshops import access, entities, rates, services
+from workshops.agenda import PHASES
 from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
@@ -106,6 +107,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "observers": observers,
         "board_html": render_board(workshop, me.viewer),
         **board_context(workshop),
+        **agenda_context(workshop),
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
@@ -123,6 +125,25 @@ def board_content(request: HttpRequest, slug: str) -> HttpResponse:
     me = _visitor(request, slug)
     html = render_board(me.workshop, me.viewer)
     return HttpResponse(html, headers={"Cache-Control": "private, no-store"})
+
+
+def agenda_context(workshop: Workshop) -> dict[str, object]:
+    """What the agenda bar needs: the phases, the board's state, who is ready."""
+    people = workshop.participants.filter(removed_at__isnull=True)
+    return {
+        "phases": list(PHASES.values()),
+        "phase": PHASES[workshop.phase],
+        "agenda_phases": {
+            key: {"label": str(info.phase.label), "now": info.now, "tips": list(info.tips),
+                  "minutes": info.minutes}
+            for key, info in PHASES.items()
+        },  # fmt: skip
+        "board_state": entities.board_state(workshop).state,
+        "people_state": [
+            entities.participant_state(person).state | {"facilitator": person.user_id is not None}
+            for person in people
+        ],
+    }
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:

@@ -4,6 +4,7 @@
 // for everyone. This entry module wires them together; the manage page loads it for its dialogs
 // and copy buttons. Shapes: docs/protocol.md.
 
+import { Agenda } from "./board/agenda.js";
 import { Editor } from "./board/editor.js";
 import { wireDialogsAndCopy, wireZoom } from "./board/page.js";
 import { LiveSocket } from "./board/socket.js";
@@ -18,7 +19,8 @@ if (root) {
   const board = new BoardView({ slug, participant });
   const live = new LiveSocket(socketPath, board, participant);
   const editor = root.dataset.canEdit ? new Editor(board, live) : null;
+  const agenda = new Agenda(live, board, { participant, facilitator: root.dataset.role === "facilitator" });
   wireZoom();
-  window.p2pboard = { board, live, editor };
+  window.p2pboard = { board, live, editor, agenda };
   performance.mark("board-wired");
 }

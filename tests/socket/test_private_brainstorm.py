@@ -29,7 +29,7 @@ class Listening:
         self.frames: list[str] = []
 
     async def take(self) -> None:
-        while not await self.socket.communicator.receive_nothing(timeout=0.2):
+        while not await self.socket.communicator.receive_nothing(timeout=1.0):
             output = await self.socket.communicator.receive_output()
             if "text" in output:
                 self.frames.append(output["text"])

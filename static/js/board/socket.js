@@ -69,6 +69,7 @@ export class LiveSocket {
   receive(message) {
     switch (message.type) {
       case "welcome":
+        this.clockOffset = message.now - Date.now(); // the server's clock, for the timer
         setStatus("live", "Live");
         this.lastError = null;
         if (message.seq !== this.seq) this.raw({ type: "sync", since: this.seq });
@@ -90,6 +91,10 @@ export class LiveSocket {
         break;
       case "presence":
         document.getElementById("presence").replaceWith(fromHtml(message.html));
+        document.dispatchEvent(new CustomEvent("board:presence"));
+        break;
+      case "pong":
+        this.clockOffset = message.now - Date.now();
         break;
       case "editing":
         this.board.setEditor(message);

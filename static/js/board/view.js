@@ -55,9 +55,14 @@ export class BoardView {
     this.privateAuthors = new Map(); // someone else's private sticky id -> its author's id
     this.editingHere = null;
     const endedOnPage = this.content.dataset.ended === "1";
+    const tell = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
     this.appliers = {
       sticky: (state) => this.applySticky(state),
-      board: (state) => showWorkshop(state, { endedOnPage }),
+      board: (state) => {
+        showWorkshop(state, { endedOnPage });
+        tell("board:state", state); // the agenda bar (agenda.js)
+      },
+      participant: (state) => tell("board:participant", state),
     };
     this.versions.set(`board:${slug}`, Number(this.content.dataset.boardVersion));
     this.readVersions();
@@ -117,7 +122,7 @@ export class BoardView {
 
   applySticky(state) {
     if (isRedacted(state)) return this.countPrivate(state);
-    this.privateAuthors.delete(state.id); // revealed, if it was someone's private one
+    if (this.privateAuthors.delete(state.id)) document.dispatchEvent(new CustomEvent("board:private")); // revealed
     if (state.id === this.editingHere) {
       // Kept until the edit ends; the editor says when someone else changed the text meanwhile.
       this.deferred.set(state.id, state);
@@ -131,6 +136,7 @@ export class BoardView {
     if (this.sticky(state.id)) this.remove(state.id);
     if (state.deleted) this.privateAuthors.delete(state.id);
     else this.privateAuthors.set(state.id, state.by);
+    document.dispatchEvent(new CustomEvent("board:private"));
   }
 
   place(state) {
