@@ -19,7 +19,7 @@ from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
 from workshops import access, entities, rates, services
-from workshops.agenda import PHASES
+from workshops.agenda import PHASES, PhaseInfo
 from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
@@ -127,17 +127,22 @@ def board_content(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(html, headers={"Cache-Control": "private, no-store"})
 
 
+def _phase_json(info: PhaseInfo) -> dict[str, object]:
+    return {
+        "label": str(info.phase.label),
+        "now": info.now,
+        "tips": list(info.tips),
+        "minutes": info.minutes,
+    }
+
+
 def agenda_context(workshop: Workshop) -> dict[str, object]:
     """What the agenda bar needs: the phases, the board's state, who is ready."""
     people = workshop.participants.filter(removed_at__isnull=True)
     return {
         "phases": list(PHASES.values()),
         "phase": PHASES[workshop.phase],
-        "agenda_phases": {
-            key: {"label": str(info.phase.label), "now": info.now, "tips": list(info.tips),
-                  "minutes": info.minutes}
-            for key, info in PHASES.items()
-        },  # fmt: skip
+        "agenda_phases": {key: _phase_json(info) for key, info in PHASES.items()},
         "board_state": entities.board_state(workshop).state,
         "people_state": [
             entities.participant_state(person).state | {"facilitator": person.user_id is not None}
