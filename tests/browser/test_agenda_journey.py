@@ -94,6 +94,14 @@ def test_a_facilitator_runs_every_step_with_two_participants(
     expect(bo.locator(".agenda-steps li[aria-current=step]")).to_contain_text(
         str(steps[-2].phase.label)
     )
+    # The workshop's own details, edited live.
+    controls.get_by_role("button", name="Edit details").click()
+    dialog = fran.get_by_role("dialog", name="The workshop's details")
+    dialog.get_by_label("Title").fill("Payments: path to production")
+    dialog.get_by_label("Last event of the map").fill("A customer paid with it")
+    dialog.get_by_role("button", name="Save the details").click()
+    expect(ann.locator("h1[data-board=title]")).to_have_text("Payments: path to production")
+    expect(bo.locator("[data-board=last_event]")).to_have_text("A customer paid with it")
     assert {json.loads(frame)["type"] for frame in frames} >= {"welcome", "patch"}
     board.refresh_from_db()
     assert board.phase == steps[-2].phase and board.stickies.filter(text=SECRET).exists()

@@ -203,6 +203,18 @@ export class Agenda {
       this.send({ type: "board", private_brainstorm: !this.state.private_brainstorm });
     });
     document.getElementById("reveal")?.addEventListener("click", () => this.send({ type: "reveal" }));
+    const details = document.getElementById("details-form");
+    details?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const fields = Object.fromEntries(new FormData(details));
+      this.send({ type: "board", ...fields });
+      details.closest("dialog").close();
+    });
+    document.addEventListener("board:state", (event) => {
+      // The form shows the details as they are now (someone else may have changed them).
+      if (!details || details.closest("dialog").open) return;
+      for (const name of ["title", "goal", "first_event", "last_event"]) details.elements[name].value = event.detail[name];
+    });
     document.getElementById("follow-me")?.addEventListener("click", () => {
       if (this.state.follow) return this.send({ type: "follow", target: null });
       const selected = window.p2pboard?.editor?.selectedEvent;
