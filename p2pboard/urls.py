@@ -10,6 +10,8 @@ from workshops import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views.guide, name="guide"),
+    path("help/img/<str:name>", views.guide_image, name="guide_image"),
     path("accounts/signup/", views.signup, name="signup"),
     # Both login pages first ask django-axes whether this username is paused from this address.
     path("accounts/login/", axes_dispatch(auth_views.LoginView.as_view()), name="login"),

@@ -1,18 +1,22 @@
 """Pages of p2pboard. Thin: find the workshop and the visitor's access, call a service, render."""
 
+import re
 from uuid import UUID
 
+import markdown
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -36,6 +40,26 @@ class PageRequest(HttpRequest):
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+GUIDE = settings.BASE_DIR / "docs" / "facilitating.md"
+GUIDE_IMAGES = GUIDE.parent / "img"
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    """The facilitator's guide (docs/facilitating.md), the same text the repository shows."""
+    html = markdown.markdown(GUIDE.read_text(), extensions=["sane_lists"])
+    html = html.replace('src="img/', f'src="{reverse("guide")}img/')
+    return render(request, "guide.html", {"guide": mark_safe(html)})  # noqa: S308 (our own docs)
+
+
+@require_GET
+def guide_image(request: HttpRequest, name: str) -> FileResponse:
+    path = GUIDE_IMAGES / name
+    if not re.fullmatch(r"[\w-]+\.png", name) or not path.is_file():
+        raise Http404("No such picture in the guide.")
+    return FileResponse(path.open("rb"), content_type="image/png")
 
 
 def home(request: HttpRequest) -> HttpResponse:

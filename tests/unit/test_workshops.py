@@ -160,3 +160,11 @@ def test_only_the_owner_may_delete_a_workshop(client: Client, board: Workshop) -
     response = client.post(reverse("workshop_delete", args=[board.slug]), {"title": board.title})
     assert response.status_code == 403
     assert Workshop.objects.filter(pk=board.pk).exists()
+
+
+def test_the_facilitators_guide_is_the_apps_help_page(client: Client) -> None:
+    page = client.get(reverse("guide")).content.decode()
+    assert "<h1>Running a Path to Production mapping with p2pboard</h1>" in page
+    assert 'src="/help/img/agenda-brainstorm.png"' in page
+    assert client.get(reverse("guide_image", args=["settings.py"])).status_code == 404
+    assert client.get("/help/img/..%2F..%2Fmanage.py").status_code == 404
