@@ -17,6 +17,7 @@ from django.http import Http404
 
 from workshops import access, backpressure, commands, fanout, protocol, rates, services
 from workshops.limits import LIMITS
+from workshops.models import Workshop
 from workshops.visibility import EVERYONE, Viewer
 
 log = logging.getLogger(__name__)
@@ -259,6 +260,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         person = self.me.participant
         if person is None or not self.me.can_edit:
             return
+        if sticky is not None and not await database_sync_to_async(self._may_edit_now)():
+            return  # ended or locked since this socket opened: nothing to say
         self.editing = sticky
         await protocol.apublish(
             self.me.workshop.pk,
@@ -270,6 +273,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 sticky=str(sticky) if sticky else None,
             ),
         )
+
+    def _may_edit_now(self) -> bool:
+        """Whether this person may change the board as it is now (not ended; not locked, unless
+        they run it)."""
+        assert self.me is not None
+        ended, locked = Workshop.objects.values_list("ended_at", "locked").get(
+            pk=self.me.workshop.pk
+        )
+        return ended is None and (not locked or self.me.is_facilitator)
 
     def _seen(self) -> int:
         """Keep this socket present; a socket swept as stale (a laptop that slept) comes back."""

@@ -215,7 +215,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def rejoin(request: HttpRequest, token: str) -> HttpResponse:
     """A participant's personal link: on another device, they come back as themselves (the same
     name, the same stickies, one person in the count), without an account."""
-    participant = Participant.objects.select_related("workshop").filter(rejoin_token=token).first()
+    participant = (
+        Participant.objects.select_related("workshop")
+        .filter(rejoin_token=token, user__isnull=True)  # facilitators come back by logging in
+        .first()
+    )
     if participant is None:
         raise Http404("This personal link is not valid. Ask the facilitator for the link to join.")
     access.require_not_removed(participant)
@@ -388,8 +392,9 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
         services.workshop_apply_starter(
             workshop=workshop, by=_me(request, workshop), starter=starter
         )
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
+    except (ValidationError, PermissionDenied) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        messages.error(request, text)
         return redirect("manage", slug=workshop.slug)
     messages.success(request, f"The board now starts from the template “{STARTERS[starter].name}”.")
     return redirect("board", slug=workshop.slug)
@@ -442,6 +447,8 @@ def workshop_end(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "The workshop has ended; its board is now read-only.")
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
     return HttpResponseRedirect(reverse("manage", args=[workshop.slug]))
 
 
@@ -449,6 +456,8 @@ def workshop_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Delete a workshop, after a page that offers its map to download first and asks for its
     title to be typed."""
     workshop = _facilitated(request, slug)
+    if workshop.owner_id != request.user.pk:
+        raise PermissionDenied("Only the owner of this workshop can delete it.")
     confirmed = request.method == "POST" and request.POST.get("title", "").strip() == (
         workshop.title
     )

@@ -165,6 +165,8 @@ class SimulatedClient:
                 self.board = (*board, state["locked"], state["version"])
             elif state["entity"] == "participant":
                 self.people[state["id"]] = state["ready_phase"]
+            elif state["entity"] != "sticky":
+                continue  # a kind this client does not know: skipped, as the protocol says
             elif state["deleted"] or "html" not in state:  # deleted, or someone's private one
                 self.view.pop(state["id"], None)
             else:

@@ -94,9 +94,9 @@ def timer_set(
     """The shared timebox: `start` it for `seconds`, `pause`, `resume`, `add` (a minute, or
     `seconds`), `stop`. Everyone counts down from the server's end time: nothing is sent each
     second, and a page that reloads or reconnects shows the same time left."""
-    if action not in TIMER_ACTIONS:
-        raise ValidationError(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
     with change("timer", workshop=workshop, by=by, op=op) as now:
+        if action not in TIMER_ACTIONS:
+            raise ValidationError(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
         board, moment = now.board(), timezone.now()
         left = _left(board, moment)
         if action == "start":
