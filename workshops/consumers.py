@@ -133,7 +133,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except Exception:
+            # The server closes a socket whose handler failed without calling disconnect():
+            # take it out of the fan-out and give its budget back first, or the process would
+            # write every later frame of the board to it.
+            await self.leave_everything()
+            raise
 
     async def connect(self) -> None:
         self.socket_id = uuid4().hex
@@ -175,6 +182,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.connection_id = connection.pk
 
     async def disconnect(self, code: int) -> None:
+        if self.me is not None and self.editing is not None:
+            await self.say_editing(None)
+        await self.leave_everything()
+
+    async def leave_everything(self) -> None:
+        """This socket leaves the fan-out, its frame budget and "Here now" (once)."""
         if self.sending is not None:
             self.sending.cancel()
         if self.sender is not None:
@@ -182,14 +195,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
             self.sender = None
         if self.me is None:
             return
-        if self.editing is not None:
-            await self.say_editing(None)
-        workshop = self.me.workshop
+        workshop, self.me = self.me.workshop, None
         await fanout.hub.leave(workshop.pk, self)
         if self.connection_id is not None:
-            await database_sync_to_async(services.presence_disconnect)(
-                workshop=workshop, connection_id=self.connection_id
-            )
+            connection_id, self.connection_id = self.connection_id, None
+            try:
+                await database_sync_to_async(services.presence_disconnect)(
+                    workshop=workshop, connection_id=connection_id
+                )
+            except DatabaseError:  # the row ages out of "Here now" by itself
+                log.warning("Presence not cleared for a closed socket", exc_info=True)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.me is None or self.closing:
@@ -214,12 +229,21 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 protocol.error("not_allowed", "Observers can look at the board but not change it.")
             )
         elif command.name == "ping":
-            seq = await database_sync_to_async(self._seen)()
+            try:
+                seq = await database_sync_to_async(self._seen)()
+            except DatabaseError:  # presence waits; the page pings again
+                log.warning("A ping could not be recorded", exc_info=True)
+                return
             await self.send_message(protocol.message("pong", seq=seq, now=protocol.now()))
         elif command.name == "sync":
-            update = await database_sync_to_async(services.catch_up)(
-                workshop=self.me.workshop, since=command.values["since"], viewer=self.viewer
-            )
+            try:
+                update = await database_sync_to_async(services.catch_up)(
+                    workshop=self.me.workshop, since=command.values["since"], viewer=self.viewer
+                )
+            except DatabaseError:
+                log.warning("A catch-up could not be read", exc_info=True)
+                text = "The board could not be read just now; the page asks again."
+                update = protocol.error("failed", text)
             await self.send_message(update)
         elif command.name == "editing":
             await self.say_editing(command.values["sticky"])
@@ -347,8 +371,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 and message["participant"] == participant.pk)  # fmt: skip
         if mine or message["role"] == self.me.role.value or message.get("everyone"):
             await self.send(text_data=message["frame"])
-            await fanout.hub.leave(self.me.workshop.pk, self)
-            self.me, self.connection_id = None, None
+            await self.leave_everything()
             await self.close(code=protocol.CLOSE_FORBIDDEN)
 
     # ----- helpers -----

@@ -112,7 +112,16 @@ class Hub:
         members = self.boards.setdefault(board_id, set())
         members.add(socket)
         if len(members) == 1 and self.redis_url:
-            await self._subscribe(board_id)
+            try:
+                await self._subscribe(board_id)
+            except Exception:
+                # Without its subscription this process would miss the other processes' changes
+                # for every later socket of the board: the socket is refused, and the next one
+                # to join subscribes again.
+                members.discard(socket)
+                if not members:
+                    del self.boards[board_id]
+                raise
 
     async def leave(self, board_id: int, socket: Socket) -> None:
         members = self.boards.get(board_id)
@@ -122,7 +131,10 @@ class Hub:
         if not members:
             del self.boards[board_id]
             if self._pubsub is not None:
-                await self._pubsub.unsubscribe(channel(board_id))
+                try:
+                    await self._pubsub.unsubscribe(channel(board_id))
+                except (redis.ConnectionError, OSError) as problem:  # it goes with the connection
+                    log.info("Not unsubscribed from board %s: %r", board_id, problem)
 
     # ----- publishing (from any thread, usually after a commit) -----
 
