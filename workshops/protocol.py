@@ -15,6 +15,7 @@ from uuid import UUID
 from django.db import transaction
 
 from workshops import fanout
+from workshops.limits import LIMITS
 from workshops.visibility import EntityState
 
 # Close codes (4000-4999 are the application's own).
@@ -68,6 +69,7 @@ class Place:
 MESSAGES: dict[str, tuple[str, ...]] = {
     "welcome": ("seq", "role", "participant", "now"),
     "patch": ("seq", "op", "by", "entities"),
+    "bulk": ("seq", "op", "by"),
     "catchup": ("seq", "entities"),
     "snapshot": ("seq", "html", "url", "board"),
     "ack": ("op", "seq"),
@@ -108,8 +110,13 @@ def encode(content: dict[str, Any]) -> str:
 
 
 def publish(workshop_id: int, content: dict[str, Any]) -> None:
-    """Send one message, the same for every socket of a board, serialised once for all."""
-    fanout.hub.publish(workshop_id, encode(content))
+    """Send one message, the same for every socket of a board, serialised once for all. A
+    patch too big for one frame (Daphne refuses frames over 1 MiB) goes as a `bulk`: it says
+    the change happened, and each screen catches up (over HTTP when that is big too)."""
+    frame = encode(content)
+    if len(frame) > LIMITS.frame_out_bytes and content["type"] == "patch":
+        frame = encode(message("bulk", **{name: content[name] for name in MESSAGES["bulk"]}))
+    fanout.hub.publish(workshop_id, frame)
 
 
 async def apublish(workshop_id: int, content: dict[str, Any]) -> None:
@@ -124,10 +131,13 @@ def publish_entities(
     frame for all when everyone may see everything in it, else one per kind of viewer, each with
     what that viewer may see (workshops/visibility.py). Every socket gets it, so no viewer ever
     sees a gap in the sequence numbers."""
+    whole = content | {"entities": [entity.state for entity in entities]}
     if all(entity.audience is None for entity in entities):
-        publish(workshop_id, content | {"entities": [entity.state for entity in entities]})
-        return
-    fanout.hub.publish_views(workshop_id, fanout.Views(content, entities))
+        publish(workshop_id, whole)
+    elif len(encode(whole)) > LIMITS.frame_out_bytes:
+        publish(workshop_id, whole)  # too big: everyone catches up (publish says so)
+    else:
+        fanout.hub.publish_views(workshop_id, fanout.Views(content, entities))
 
 
 def publish_on_commit(build: Callable[[], None]) -> None:

@@ -37,8 +37,11 @@ class RateLimit:
 
 
 class Buckets:
-    """One RateLimit per sender, shared by all the sender's sockets in this process, kept
-    while one of them is open."""
+    """One RateLimit per sender, shared by all the sender's sockets in this process. A sender
+    whose sockets all closed keeps theirs for a minute: reconnecting does not start a flood
+    afresh with a full burst and no strikes."""
+
+    KEEP_SECONDS = 60.0
 
     def __init__(self) -> None:
         self.limits: dict[Hashable, tuple[RateLimit, int]] = {}
@@ -53,10 +56,19 @@ class Buckets:
 
     def give_back(self, sender: Hashable) -> None:
         limit, users = self.limits.get(sender, (None, 0))
-        if users <= 1:
-            self.limits.pop(sender, None)
-        elif limit is not None:
-            self.limits[sender] = (limit, users - 1)
+        if limit is not None:
+            self.limits[sender] = (limit, max(0, users - 1))
+        self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        now = time.monotonic()
+        idle = [
+            sender
+            for sender, (limit, users) in self.limits.items()
+            if users == 0 and now - limit.stamp > self.KEEP_SECONDS
+        ]
+        for sender in idle:
+            del self.limits[sender]
 
 
 senders = Buckets()

@@ -141,6 +141,11 @@ class SimulatedClient:
                 self.ahead.add(message["seq"])
             if message["by"] == self.me:  # op ids are the sender's own
                 self.outbox.pop(message["op"] or "", None)
+        elif kind == "bulk":
+            if message["by"] == self.me:
+                self.outbox.pop(message["op"] or "", None)
+            if message["seq"] > self.seq and self.socket is not None:
+                await self.socket.send({"type": "sync", "since": self.seq})
         elif kind == "catchup":
             self.apply(message["entities"])
             self.advance(message["seq"])

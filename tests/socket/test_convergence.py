@@ -24,10 +24,24 @@ ACTIONS = ["add", "add", "edit", "move", "move", "delete", "restore", "drop", "d
 BOARD_ACTIONS = ["title", "phase", "private", "reveal", "lock"]  # the facilitator's own
 
 
-def pick(data: st.DataObject, items: list[Any]) -> Any:
-    """One of `items`, drawn so that the shape of the draw does not depend on how many there
-    are (which depends on timing): hypothesis replays examples draw for draw."""
-    return items[data.draw(st.integers(min_value=0, max_value=9_999)) % len(items)]
+class Roll:
+    """One step's randomness, drawn whole before the step looks at the boards: hypothesis
+    replays examples draw for draw, so what is drawn must not depend on what the clients hold
+    (which depends on timing). Each use takes the next number or flag."""
+
+    NUMBERS, FLAGS = 16, 16
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.numbers = data.draw(
+            st.lists(st.integers(0, 9_999), min_size=self.NUMBERS, max_size=self.NUMBERS)
+        )
+        self.flags = data.draw(st.lists(st.booleans(), min_size=self.FLAGS, max_size=self.FLAGS))
+
+    def pick(self, items: list[Any]) -> Any:
+        return items[self.numbers.pop() % len(items)]
+
+    def flag(self) -> bool:
+        return self.flags.pop()
 
 
 @database_sync_to_async
@@ -67,60 +81,60 @@ def database_people(workshop: Workshop) -> dict[int, str | None]:
     return {person.pk: person.ready_phase or None for person in people}
 
 
-def board_command(data: st.DataObject) -> dict[str, Any]:
-    action = pick(data, BOARD_ACTIONS)
+def board_command(roll: Roll) -> dict[str, Any]:
+    action = roll.pick(BOARD_ACTIONS)
     if action == "title":
-        return {"type": "board", "title": pick(data, ["Payments", "Release path", "Onboarding"])}
+        return {"type": "board", "title": roll.pick(["Payments", "Release path", "Onboarding"])}
     if action == "phase":
-        return {"type": "board", "phase": pick(data, list(Phase.values))}
+        return {"type": "board", "phase": roll.pick(list(Phase.values))}
     if action == "private":
-        return {"type": "board", "private_brainstorm": data.draw(st.booleans())}
+        return {"type": "board", "private_brainstorm": roll.flag()}
     if action == "lock":
-        return {"type": "board", "locked": data.draw(st.booleans())}
+        return {"type": "board", "locked": roll.flag()}
     return {"type": "reveal"}
 
 
 def random_command(
-    data: st.DataObject, client: SimulatedClient, deleted: list[str], *, facilitator: bool
+    roll: Roll, client: SimulatedClient, deleted: list[str], *, facilitator: bool
 ) -> dict[str, Any] | None:
-    action = pick(data, ["add", "edit", "move", "delete", "restore", "board", "ready"])
+    action = roll.pick(["add", "edit", "move", "delete", "restore", "board", "ready"])
     if action == "board":
-        return board_command(data) if facilitator else None
+        return board_command(roll) if facilitator else None
     if action == "ready":
-        return {"type": "ready", "ready": data.draw(st.booleans())}
+        return {"type": "ready", "ready": roll.flag()}
     view = client.view
     events = [sid for sid, v in view.items() if v[0] == "event" and not v[2]]
     if action == "add" or not view:
-        kind = pick(data, list(KINDS))
-        text = pick(data, ["a", "b <c>", "&é", "deploy", "review"])
-        place: dict[str, Any] = {"parked": data.draw(st.booleans()), "event": None}
+        kind = roll.pick(list(KINDS))
+        text = roll.pick(["a", "b <c>", "&é", "deploy", "review"])
+        place: dict[str, Any] = {"parked": roll.flag(), "event": None}
         if kind != "event" and not place["parked"]:
             if not events:
                 place["parked"] = True
             else:
-                place["event"] = pick(data, events)
+                place["event"] = roll.pick(events)
         return {"type": "add", "kind": kind, "text": text, "place": place}
-    sticky = pick(data, sorted(view))
+    sticky = roll.pick(sorted(view))
     if action == "edit":
-        edit = {"type": "update", "sticky": sticky, "text": pick(data, ["x", "y", "z"])}
-        base = pick(data, [None, 1, 2, 3])  # the text seen when the edit began: may be stale
+        edit = {"type": "update", "sticky": sticky, "text": roll.pick(["x", "y", "z"])}
+        base = roll.pick([None, 1, 2, 3])  # the text seen when the edit began: may be stale
         return edit if base is None else {**edit, "base": base}
     if action == "move":
         kind = view[sticky][0]
-        lane = kind != "event" and bool(events) and data.draw(st.booleans())
-        place = {"parked": not lane and data.draw(st.booleans()), "event": None}
+        lane = kind != "event" and bool(events) and roll.flag()
+        place = {"parked": not lane and roll.flag(), "event": None}
         if lane:
-            place = {"parked": False, "event": pick(data, events)}
+            place = {"parked": False, "event": roll.pick(events)}
         command: dict[str, Any] = {"type": "move", "sticky": sticky, "place": place}
         others = [sid for sid in view if sid != sticky]
-        if data.draw(st.booleans()) and others:
-            command["after"] = pick(data, others)  # may be refused: fine
+        if roll.flag() and others:
+            command["after"] = roll.pick(others)  # may be refused: fine
         return command
     if action == "delete":
         deleted.append(sticky)
         return {"type": "delete", "sticky": sticky}
     if deleted:
-        return {"type": "restore", "sticky": pick(data, deleted)}
+        return {"type": "restore", "sticky": roll.pick(deleted)}
     return None
 
 
@@ -145,29 +159,31 @@ async def test_every_client_converges_on_the_database(data: st.DataObject, steps
     deleted: list[str] = []
 
     for _ in range(steps):
-        client = pick(data, clients)
-        action = pick(data, ACTIONS)
+        roll = Roll(data)
+        client = roll.pick(clients)
+        action = roll.pick(ACTIONS)
         if action == "drop":
             if client.socket is None:
                 await client.connect()
             else:
                 await client.disconnect()
         elif action == "duplicate" and client.sent:
-            await client.resend(pick(data, client.sent))
+            await client.resend(roll.pick(client.sent))
         elif action == "hold" and held:
             later, message = held.pop(0)
             await later.send(message)
         else:
             facilitator = client.name == people[-1].name
-            command = random_command(data, client, deleted, facilitator=facilitator)
+            command = random_command(roll, client, deleted, facilitator=facilitator)
             if command is not None:
                 message = client.command(command)
                 if action == "hold":
                     held.append((client, message))  # sent late, after other changes
                 else:
                     await client.send(message)
-        for other in clients:
-            if other.socket is not None and data.draw(st.booleans()):
+        pumps = [roll.flag() for _ in clients]
+        for other, pump in zip(clients, pumps, strict=True):
+            if other.socket is not None and pump:
                 await other.pump()
 
     for client, message in held:

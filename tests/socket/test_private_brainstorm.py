@@ -222,3 +222,33 @@ async def test_only_facilitators_run_the_board(
         board.title, False, 0, None, False,
     )  # fmt: skip
     assert (fresh.phase, fresh.timer_ends_at, fresh.follow) == (board.phase, None, "")
+
+
+async def test_a_reveal_too_big_for_one_frame_is_announced_and_fetched_by_catching_up(
+    sockets: list[Socket],
+    board: Workshop,
+    facilitator: User,
+    alice: Participant,
+    bob: Participant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workshops import protocol
+    from workshops.limits import Limits
+
+    fran = await joined(sockets, board, user=facilitator)
+    ally = await joined(sockets, board, participant=alice)
+    robert = await joined(sockets, board, participant=bob)
+    await fran.send({"type": "board", "op": "f1", "private_brainstorm": True})
+    for number in range(12):
+        await ally.send(add(f"a{number}", f"{CANARY} {number}"))
+    await settled(fran, ally, robert)
+    monkeypatch.setattr(protocol, "LIMITS", Limits(frame_out_bytes=4000))
+    await fran.send({"type": "reveal", "op": "f2"})
+    bulk = await robert.receive_type("bulk")
+    assert set(bulk) == {"type", "seq", "op", "by"} and CANARY not in json.dumps(bulk)
+    confirmed = await fran.receive_type("bulk")
+    assert (confirmed["op"], confirmed["by"]) == ("f2", bulk["by"])
+    await robert.send({"type": "sync", "since": bulk["seq"] - 1})
+    caught_up = await robert.receive_type("catchup")
+    revealed = [s for s in caught_up["entities"] if s.get("text", "").startswith(CANARY)]
+    assert len(revealed) == 12

@@ -51,7 +51,7 @@ def test_refusals_fade_so_that_only_a_sustained_flood_counts_as_flooding(
     assert limit.flooding
 
 
-def test_all_the_sockets_of_one_participant_share_one_budget() -> None:
+def test_all_the_sockets_of_one_participant_share_one_budget(clock: list[float]) -> None:
     buckets = rates.Buckets()
     laptop, phone = buckets.take(("participant", 7)), buckets.take(("participant", 7))
     assert laptop is phone
@@ -60,12 +60,23 @@ def test_all_the_sockets_of_one_participant_share_one_budget() -> None:
     assert buckets.take(("participant", 7)) is laptop  # the phone's socket is still open
     for _ in range(2):
         buckets.give_back(("participant", 7))
-    assert buckets.take(("participant", 7)) is not laptop
+    assert buckets.take(("participant", 7)) is laptop  # back at once: no fresh burst
+
+
+def test_a_sender_gone_for_a_minute_is_forgotten(clock: list[float]) -> None:
+    buckets = rates.Buckets()
+    first = buckets.take(("participant", 7))
+    first.allow()
+    buckets.give_back(("participant", 7))
+    clock[0] += 61
+    buckets.give_back(("participant", 8))  # any later goodbye sweeps the idle ones
+    assert buckets.take(("participant", 7)) is not first
 
 
 def test_a_room_behind_one_address_joins_and_a_script_is_stopped(
-    client: Client, board: Workshop
+    client: Client, board: Workshop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(rates.time, "time", lambda: 1_000_020.0)  # all within one minute
     url = reverse("join", args=[board.participant_token])
     for number in range(LIMITS.joins_per_minute_per_address):
         response = Client().post(url, {"name": f"Person {number}"})

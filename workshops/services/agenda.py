@@ -209,7 +209,9 @@ def board_reveal(*, workshop: Workshop, by: Participant | None, op: str | None) 
     """Show everyone every private sticky at once, and end the silent brainstorm. Returns how
     many were revealed."""
     with change("reveal", workshop=workshop, by=by, op=op) as now:
-        hidden = list(Sticky.objects.filter(workshop=now.workshop, private=True))
+        hidden = list(
+            Sticky.objects.filter(workshop=now.workshop, private=True).select_related("created_by")
+        )
         for sticky in hidden:
             sticky.private = False
             now.touch(sticky)

@@ -78,6 +78,10 @@ export class LiveSocket {
       case "patch":
         this.patch(message);
         break;
+      case "bulk": // a change too big for one frame: ask for it
+        if (this.isOwn(message) && this.outbox.has(message.op)) this.confirm(message.op, null);
+        if (message.seq > this.seq) this.raw({ type: "sync", since: this.seq });
+        break;
       case "catchup":
         this.board.apply(message.entities);
         this.advanceTo(message.seq);
