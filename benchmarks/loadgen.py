@@ -2,7 +2,7 @@
 
 Joining (untimed): `join_many` goes through the real join flow over HTTP (GET the join page
 for the csrftoken cookie and the form's token, POST a name, keep the `sessionid` cookie from
-the redirect), in a thread pool.
+the redirect), in a thread pool; `log_in` does the same with the login page, for a facilitator.
 
 Load (timed): the parent (benchmarks/run.py) starts two or more worker processes, each running
 `python -m benchmarks.loadgen SPEC OUT` for a slice of the participants. A worker:
@@ -51,6 +51,9 @@ from websockets.typing import Origin
 from benchmarks.servers import PYTHON, ROOT
 
 PATCH_PREFIX = '{"type":"patch"'
+# The start of every patch frame (workshops/protocol.py declares the fields in this order): its
+# seq and op, read without parsing the rest (a reveal's patch is hundreds of KiB).
+PATCH_HEAD = re.compile(r'\{"type":"patch","seq":(\d+),"op":(?:"([^"\\]*)"|null)')
 PRESENCE_PREFIX = '{"type":"presence"'
 MAX_FRAME = 64 * 2**20  # snapshots of big boards and presence lists of 200 people are large
 
@@ -142,6 +145,38 @@ class Joiner:
     def close(self) -> None:
         for connection in self.connections.values():
             connection.close()
+
+
+def log_in(base: str, username: str, password: str) -> str:
+    """Log in as a user does (the login page's CSRF token, a POST of the name and password);
+    the session id a facilitator's socket then presents."""
+    joiner = Joiner()
+    path = "/accounts/login/"
+    try:
+        csrf, form_token = joiner._form(base, path)
+        connection = joiner._connection(base)
+        form = urlencode(
+            {"csrfmiddlewaretoken": form_token, "username": username, "password": password}
+        )
+        connection.request(
+            "POST",
+            path,
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={csrf}",
+                "Origin": base,
+                "Referer": base + path,
+            },
+        )
+        answer = connection.getresponse()
+        answer.read()
+        session = _cookies(answer).get("sessionid")
+        if answer.status != 302 or not session:
+            raise RuntimeError(f"logging in as {username}: HTTP {answer.status}")
+        return session
+    finally:
+        joiner.close()
 
 
 def join(base: str, token: str, slug: str, name: str) -> Member:
@@ -282,6 +317,8 @@ async def read(client: Client, recorder: Recorder) -> None:
                             recorder.peer_sched.append(scheduled)
                             recorder.peer_recv.append(now)
                             client.received += 1
+                elif op.startswith("flood:") and op != "flood:add":  # (k): benchmarks/flood.py
+                    recorder.frames["flood"] += 1
                 elif op == f"{client.cid}-add" and client.added and not client.added.done():
                     client.added.set_result(json.loads(frame)["entities"][0]["id"])
                 continue
@@ -458,15 +495,22 @@ async def work(spec: dict[str, Any], out: Path) -> None:
 
 
 class Worker:
-    """One worker process, driven over its stdin and stdout."""
+    """One worker process, driven over its stdin and stdout: `python -m MODULE SPEC OUT` (this
+    module's load worker, or another's: benchmarks/agenda.py's listeners, benchmarks/flood.py)."""
 
-    def __init__(self, spec: dict[str, Any], folder: Path, number: int) -> None:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        folder: Path,
+        number: int | str,
+        module: str = "benchmarks.loadgen",
+    ) -> None:
         self.spec_path = folder / f"worker-{number}.spec.json"
         self.out = folder / f"worker-{number}"
         self.spec_path.write_text(json.dumps(spec))
         self.log = (folder / f"worker-{number}.log").open("wb")
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "benchmarks.loadgen", str(self.spec_path), str(self.out)],
+            [PYTHON, "-m", module, str(self.spec_path), str(self.out)],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -502,8 +546,11 @@ class Worker:
         return line
 
     def start(self, t0: int) -> None:
+        self.tell(f"start {t0}")
+
+    def tell(self, line: str) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.write(f"start {t0}\n")
+        self.process.stdin.write(f"{line}\n")
         self.process.stdin.flush()
 
     def results(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

@@ -22,7 +22,14 @@ SCENARIO_TITLES = {
     "e": "(e) catch-up after 60 s offline, 500 operations",
     "f": "(f) export of a 300-sticky map",
     "g": "(g) memory per idle connection",
+    "h": "(h) a phase change reaching 50 participants",
+    "i": "(i) a reveal of 300 private stickies reaching 50 participants",
+    "k": "(k) load (a) with one more participant flooding",
 }
+# (h), (i): the facilitator's change reaching everyone, against the floor's p99 at load (a).
+AGENDA_FACTOR = 10
+# (k): the others' p99 during the flood, against load (a)'s without it.
+FLOOD_FACTOR = 1.5
 # Latency does not grow through a run when the second half's p99 stays within this of the first.
 GROWTH_FACTOR, GROWTH_SLACK_MS = 1.5, 5.0
 
@@ -220,6 +227,8 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                             _ms(median),
                         )
                     )
+        out += _agenda_checks(setting, scenarios, floor)
+        out += _flood_checks(setting, scenarios.get("k"))
         if (g := scenarios.get("g")) is not None:
             if "failed" in g:
                 out.append(_check("g", setting, "ran", None, "completes", False, g["failed"]))
@@ -236,6 +245,96 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                         f"{kib:.1f} KiB",
                     )
                 )
+    return out
+
+
+def _agenda_checks(
+    setting: str, scenarios: dict[str, Any], floor: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """(h) and (i): every participant got the facilitator's change, and soon enough."""
+    out = []
+    base = floor.get("a", {}).get("latency_ms", {}).get("p99")
+    for key in ("h", "i"):
+        run = scenarios.get(key)
+        if run is None:
+            continue
+        if "failed" in run:
+            out.append(_check(key, setting, "ran", None, "completes", False, run["failed"]))
+            continue
+        reach = run["reach"]
+        out.append(
+            _check(
+                key,
+                setting,
+                "reach",
+                reach,
+                "100%",
+                reach is not None and reach >= 1.0,
+                f"{100 * (reach or 0):.2f}%",
+            )
+        )
+        p99 = run["latency_ms"]["p99"]
+        target = f"≤ {AGENDA_FACTOR}× floor (a) p99"
+        if p99 is None or not base:
+            out.append(
+                _check(
+                    key,
+                    setting,
+                    "p99 ÷ floor (a) p99",
+                    None,
+                    target,
+                    None,
+                    f"{_ms(p99)}; no floor (a) in this run",
+                )
+            )
+            continue
+        ratio = p99 / base
+        out.append(
+            _check(
+                key,
+                setting,
+                "p99 ÷ floor (a) p99",
+                round(ratio, 2),
+                target,
+                ratio <= AGENDA_FACTOR,
+                f"{ratio:.1f}× ({_ms(p99)} vs {_ms(base)})",
+            )
+        )
+    return out
+
+
+def _flood_checks(setting: str, run: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """(k): the others hardly notice one participant flooding."""
+    if run is None:
+        return []
+    if "failed" in run:
+        return [_check("k", setting, "ran", None, "completes", False, run["failed"])]
+    reach = run["reach"]
+    out = [
+        _check(
+            "k",
+            setting,
+            "reach (the others)",
+            reach,
+            "100%",
+            reach is not None and reach >= 1.0,
+            f"{100 * (reach or 0):.2f}%",
+        )
+    ]
+    p99, base = run["latency_ms"]["p99"], run["baseline"]["latency_ms"]["p99"]
+    if p99 is not None and base:
+        ratio = p99 / base
+        out.append(
+            _check(
+                "k",
+                setting,
+                "the others' p99, flood ÷ no flood",
+                round(ratio, 2),
+                f"≤ {FLOOD_FACTOR}×",
+                ratio <= FLOOD_FACTOR,
+                f"{ratio:.2f}× ({_ms(p99)} vs {_ms(base)}, {run['baseline']['measured']})",
+            )
+        )
     return out
 
 
@@ -277,7 +376,7 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     floor = results.get("floor", {})
     rows: list[tuple[str, str, dict[str, Any]]] = []
-    for key in ("a", "b", "c"):
+    for key in ("a", "k", "b", "c"):
         if key in floor:
             rows.append((key, "floor", floor[key]))
         for setting, found in results.get("settings", {}).items():
@@ -289,7 +388,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {key} | {setting} | failed: {failure} |" + " |" * 12)
             continue
         lat = run["latency_ms"]
-        base = floor.get(key, {}).get("latency_ms", {}).get("p99")
+        base = floor.get("a" if key == "k" else key, {}).get("latency_ms", {}).get("p99")
         ratio = f"{lat['p99'] / base:.1f}×" if setting != "floor" and base and lat["p99"] else "–"
         gen = run.get("generator_cpu_pct_per_process", [])
         gen_text = f"{_cpu(run, 'generator')} ({' + '.join(f'{g:.0f}' for g in gen)})"
@@ -304,7 +403,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "CPU is % of one core over the measured window (2 cores = 200%), RSS at its end; "
         "generator CPU is the sum of its processes (each in brackets); other CPU is what the "
-        "rest of the machine used meanwhile (should be near 0).",
+        "rest of the machine used meanwhile (should be near 0). (k) is load (a) with one more "
+        "participant flooding (the others' latency; its ratio is to the floor's (a)).",
+        *_agenda_table(results),
         "",
         "Targets:",
         "",
@@ -318,6 +419,94 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += ["", *_details(results)]
     return "\n".join(lines) + "\n"
+
+
+def _agenda_table(results: dict[str, Any]) -> list[str]:
+    """(h) and (i): the facilitator's change, from its send to each participant's receipt."""
+    rows = [
+        (key, setting, found["scenarios"][key])
+        for key in ("h", "i")
+        for setting, found in results.get("settings", {}).items()
+        if key in found.get("scenarios", {}) and "failed" not in found["scenarios"][key]
+    ]
+    if not rows:
+        return []
+    base = results.get("floor", {}).get("a", {}).get("latency_ms", {}).get("p99")
+    lines = [
+        "",
+        "The facilitator's change reaching every participant (from its send to each "
+        "participant's receipt of the patch):",
+        "",
+        "| scenario | setting | changes × participants | p50 | p95 | p99 | max | reach "
+        "| p99 ÷ floor (a) p99 | facilitator's confirmation p50 | frame |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, setting, run in rows:
+        lat = run["latency_ms"]
+        ratio = f"{lat['p99'] / base:.1f}×" if base and lat["p99"] else "–"
+        sizes = run.get("patch_bytes") or run.get("participant_bytes") or [0, 0]
+        smallest, largest = _bytes(sizes[0]), _bytes(sizes[1])
+        frame = smallest if smallest == largest else f"{smallest}-{largest}"
+        lines.append(
+            f"| {key} | {setting} | {len(run['changes'])} × {run['listeners']} "
+            f"| {_ms(lat['p50'])} | {_ms(lat['p95'])} | {_ms(lat['p99'])} | {_ms(lat['max'])} "
+            f"| {_pct(run['reach'])} | {ratio} | {_ms(run['facilitator_confirmed_ms']['p50'])} "
+            f"| {frame} |"
+        )
+    return lines
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,} B" if size < 10_000 else f"{size / 1024:,.0f} KiB"
+
+
+def _agenda_notes(scenarios: dict[str, Any]) -> list[str]:
+    notes = []
+    if (h := scenarios.get("h")) and "failed" not in h:
+        last = h["last_participant_ms"] or {}
+        notes.append(
+            f"(h) {h['phase_changes']} phase changes {h['spacing_s']:g} s apart: the last of "
+            f"{h['listeners']} participants had each within {_ms(last.get('median'))} (median), "
+            f"{_ms(last.get('max'))} (slowest)"
+        )
+    if (i := scenarios.get("i")) and "failed" not in i:
+        rounds = i["rounds"]
+        revealed = sorted({r["revealed"] for r in rounds})
+        distinct = max(len(c["bytes"]) for c in i["changes"])
+        same = "the same size for every participant" if distinct == 1 else f"{distinct} sizes"
+        low, high = (_bytes(size) for size in i["participant_bytes"])
+        notes.append(
+            f"(i) {_count(len(rounds), 'reveal')} of {'/'.join(map(str, revealed))} stickies, "
+            f"each to {i['listeners']} participants: the last had it after "
+            f"{', '.join(_ms(c['last_ms']) for c in i['changes'])}; the reveal's frame "
+            f"{_bytes(i['facilitator_bytes'])} to the facilitator, "
+            f"{low if low == high else f'{low}-{high}'} to participants ({same} in each "
+            f"reveal); the server's CPU from the send until the last had it "
+            f"{', '.join(f'{r["server_cpu_ms"]} ms' for r in rounds)}; writing the "
+            f"{i['stickies']} private stickies took "
+            f"{', '.join(f'{r["written_s"]:.1f} s' for r in rounds)} (untimed)"
+        )
+    if (k := scenarios.get("k")) and "failed" not in k and "flood" in k:
+        flood, tally = k["flood"], k["flood"]["tally"]
+        refused = sum(n for what, n in tally.items() if what.startswith("refused"))
+        closes = ", ".join(f"{n} × {code}" for code, n in flood["closes"].items()) or "none"
+        seconds = flood["flooded_s"] or 1
+        applied = flood.get("applied_seen", tally.get("applied", 0))
+        notes.append(
+            f"(k) the flooder sent {tally.get('sent', 0)} frames in {flood['flooded_s']:.1f} s "
+            f"(aiming at {flood['rate']:g}/s): {applied} applied ({applied / seconds:.0f}/s, as "
+            f"the others got them), {refused} refused with an answer, the rest unanswered "
+            f"(still queued when the server closed the socket, or sent after); closed {closes} "
+            f"(the first after {flood['first_close_s']} s), reconnected "
+            f"{_count(tally.get('reconnected', 0), 'time')}; the others' p99 "
+            f"{_ms(k['latency_ms']['p99'])} with the flood, "
+            f"{_ms(k['baseline']['latency_ms']['p99'])} without ({k['baseline']['measured']})"
+        )
+    return notes
 
 
 def _load_notes(key: str, run: dict[str, Any]) -> list[str]:
@@ -392,10 +581,11 @@ def _details(results: dict[str, Any]) -> list[str]:
                 f"set-up: {found['join']['participants']} participants joined over HTTP in "
                 f"{found['join']['seconds']:.1f} s"
             )
-        for key in ("a", "b", "c"):
+        for key in ("a", "k", "b", "c"):
             run = scenarios.get(key)
             if run and "failed" not in run:
                 notes += _load_notes(key, run)
+        notes += _agenda_notes(scenarios)
         if (d := scenarios.get("d")) and "runs" in d:
             loads = ", ".join(_ms(run["ready"]) for run in d["runs"])
             first = d["runs"][0]
@@ -459,7 +649,7 @@ def plots(results: dict[str, Any], folder: Path) -> list[str]:
 
     made = []
     colours = {"floor": "#7f7f7f", "embedded": "#1f77b4", "scaleout": "#d62728"}
-    for key in ("a", "b", "c"):
+    for key in ("a", "b", "c", "k"):
         runs = {}
         if key in results.get("floor", {}):
             runs["floor"] = results["floor"][key]
@@ -522,6 +712,8 @@ def plots(results: dict[str, Any], folder: Path) -> list[str]:
         figure.savefig(path, dpi=90)
         plt.close(figure)
         made.append(path.name)
+    if agenda_plot := _agenda_plot(results, folder, colours, plt):
+        made.append(agenda_plot.name)
     exports = {
         setting: found["scenarios"]["f"]
         for setting, found in results.get("settings", {}).items()
@@ -549,6 +741,62 @@ def plots(results: dict[str, Any], folder: Path) -> list[str]:
         plt.close(figure)
         made.append(path.name)
     return made
+
+
+def _agenda_plot(
+    results: dict[str, Any], folder: Path, colours: dict[str, str], plt: Any
+) -> Path | None:
+    """(h) and (i): every delivery, by change, against the target."""
+    from matplotlib.ticker import MaxNLocator
+
+    keys = [
+        key
+        for key in ("h", "i")
+        if any(
+            "deliveries_ms" in f.get("scenarios", {}).get(key, {})
+            for f in results.get("settings", {}).values()
+        )
+    ]
+    if not keys:
+        return None
+    base = results.get("floor", {}).get("a", {}).get("latency_ms", {}).get("p99")
+    figure, axes = plt.subplots(1, len(keys), figsize=(6 * len(keys), 4), squeeze=False)
+    for axis, key in zip(axes[0], keys, strict=True):
+        for setting, found in results.get("settings", {}).items():
+            run = found.get("scenarios", {}).get(key, {})
+            if "deliveries_ms" not in run:
+                continue
+            # deliveries_ms holds each change's deliveries in turn
+            changes = [n for n, c in enumerate(run["changes"]) for _ in range(c["received"])]
+            axis.scatter(
+                changes,
+                run["deliveries_ms"],
+                s=6,
+                color=colours[setting],
+                label=setting,
+                alpha=0.6,
+            )
+        if base:
+            axis.axhline(
+                AGENDA_FACTOR * base,
+                color="black",
+                linestyle="--",
+                linewidth=1,
+                label=f"target ({AGENDA_FACTOR}× floor (a) p99)",
+            )
+        axis.set_yscale("log")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_xlabel("change (each dot a participant's receipt)")
+        axis.set_ylabel("ms from the facilitator's send")
+        axis.set_title(SCENARIO_TITLES[key], fontsize=10)
+        axis.legend(fontsize=8)
+        axis.grid(True, which="both", alpha=0.3)
+    figure.suptitle(f"({results['mode']} mode, {results['date']})", fontsize=10)
+    figure.tight_layout()
+    path = folder / "latency-hi.png"
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+    return path
 
 
 if __name__ == "__main__":  # re-render the table and plots from a JSON of a run

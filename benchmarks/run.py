@@ -1,12 +1,13 @@
-"""The benchmark of p2pboard: `make bench` (about 8 minutes) or `make bench-quick` (under 2).
+"""The benchmark of p2pboard: `make bench` (about 11 minutes) or `make bench-quick` (under 3).
 
     python -m benchmarks.run [--quick] [--only a,b,...] [--setting embedded,scaleout]
 
 Sets up both settings of p2pboard side by side (untimed: servers started, boards seeded,
 participants joined over HTTP): embedded (one Daphne process, SQLite, in-memory fan-out) and
 scale-out (PostgreSQL, Redis, two Uvicorn processes). Then, one thing at a time, measures the
-floor (a bare `websockets` broadcast server) under loads (a)-(c), and every selected scenario
-against each setting, stopping its servers when done. Writes
+floor (a bare `websockets` broadcast server) under loads (a)-(c) (load (a) for (h) and (i) too,
+whose targets are relative to it), and every selected scenario against each setting, stopping
+its servers when done. Writes
 benchmarks/results/latest.json (every figure), latest.md (the table) and latency-*.png, and
 copies the server logs to results/logs/. Everything it starts is stopped at the end.
 See benchmarks/README.md for what each scenario does and how to read the output.
@@ -20,6 +21,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
 import signal
 import subprocess
@@ -34,8 +36,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report
-from benchmarks.loadgen import Member, join_many
+from benchmarks import agenda, report
+from benchmarks.loadgen import Member, join_many, log_in
 from benchmarks.scenarios import (
     Load,
     Target,
@@ -45,9 +47,11 @@ from benchmarks.scenarios import (
     run_browser,
     run_catch_up,
     run_exports,
+    run_flood,
     run_idle_memory,
     run_load,
 )
+from benchmarks.seed import FACILITATOR
 from benchmarks.servers import RESULTS, ROOT, Floor, Group, Setting, wait_idle
 
 LOADS = {
@@ -55,7 +59,7 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefg"
+ALL = "abcdefghik"
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
 FLOOR_PAYLOAD = 416
@@ -75,14 +79,31 @@ class Mode:
     catch_up_board: int = 300  # stickies already on the board in (e)
     export_board: int = 300  # (f)
     export_runs: int = 7  # (f): downloads of each format, after a warm-up
+    phase_changes: int = 20  # (h)
+    phase_spacing: float = 0.5  # (h): seconds between two phase changes
+    reveals: int = 5  # (i): silent brainstorms revealed, each of `reveal_stickies` new stickies
+    reveal_stickies: int = 300
+    flood_rate: float = 200.0  # (k): frames a second the flooder sends
 
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
-# Quick: short windows; (d) in the embedded setting only (the same page either way), to stay
-# under 2 minutes.
+# Quick: short windows, fewer runs; (d) in the embedded setting only (the same page either way),
+# to stay under 3 minutes.
 QUICK = Mode(
-    "quick", Timing(warmup=1, measure=2, drain=2), 2, 1, 200, 2, 0.5, ("embedded",), export_runs=2
+    "quick",
+    Timing(warmup=1, measure=2, drain=2),
+    2,
+    1,
+    200,
+    2,
+    0.5,
+    ("embedded",),
+    export_runs=2,
+    phase_changes=10,
+    phase_spacing=0.2,
+    reveals=1,
 )
+AGENDA_PARTICIPANTS = 50  # (h), (i): the participants listening on the board
 
 
 def say(message: str) -> None:
@@ -138,7 +159,9 @@ def attempt(name: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_floor(only: str, mode: Mode, folder: Path) -> dict[str, Any]:
-    loads = [LOADS[key] for key in "abc" if key in only]
+    """The floor under the selected loads, and under (a) for (h) and (i) as well."""
+    wanted = only + ("a" if set(only) & set("hi") else "")
+    loads = [LOADS[key] for key in "abc" if key in wanted]
     out: dict[str, Any] = {}
     if not loads:
         return out
@@ -165,6 +188,7 @@ class Prepared:
     boards: dict[str, Any] | None = None
     members: dict[str, list[Member]] | None = None
     per_c_board: int = 0
+    facilitator: Member | None = None  # the owner, logged in, on board "hi" ((h), (i))
 
 
 def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
@@ -177,7 +201,8 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         per_c_board = max(
             20 if "c" in only else 0, math.ceil(mode.idle_connections / 20) if "g" in only else 0
         )
-        on_ab = 200 if "b" in only else (50 if "a" in only else 0)
+        # (k): the 50 of (a) and one more, the flooder.
+        on_ab = max(200 if "b" in only else 0, 51 if "k" in only else 0, 50 if "a" in only else 0)
         plan: list[dict[str, Any]] = []
         wanted: dict[str, int] = {}
         if on_ab:
@@ -195,8 +220,14 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if "f" in only:
             plan.append({"key": "f", "stickies": mode.export_board})
             wanted["f"] = 1
+        if set(only) & set("hi"):
+            plan.append({"key": "hi"})
+            wanted["hi"] = AGENDA_PARTICIPANTS
+        password = secrets.token_urlsafe(18)
         started = time.monotonic()
-        boards = setting.start({"boards": plan}, idle_apps="g" in only)["boards"]
+        boards = setting.start(
+            {"boards": plan, "facilitator_password": password}, idle_apps="g" in only
+        )["boards"]
         out["start_and_seed_s"] = round(time.monotonic() - started, 1)
         started = time.monotonic()
         joined = join_many(
@@ -212,6 +243,10 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         prepared.boards = boards
         prepared.members = {key: joined[boards[key]["slug"]] for key in wanted}
         prepared.per_c_board = per_c_board
+        if "hi" in boards:  # the facilitator logs in as a person does
+            base = setting.apps[0].url
+            sessionid = log_in(base, FACILITATOR, password)
+            prepared.facilitator = Member(base, boards["hi"]["slug"], sessionid)
     except Exception as problem:
         traceback.print_exc()
         out["failed"] = f"{type(problem).__name__}: {problem}"[:500]
@@ -243,21 +278,33 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                 f"{name} (g)",
                 lambda: run_idle_memory(idle[: mode.idle_connections], setting, mode.pause),
             )
-        for key in "abc":
+        for key in "akbc":  # (k) right after (a), its baseline
             if key not in only:
                 continue
-            load = LOADS[key]
-            keys = ["ab"] if key in "ab" else [f"c{n}" for n in range(20)]
+            load = LOADS["a" if key == "k" else key]
+            keys = ["ab"] if key in "abk" else [f"c{n}" for n in range(20)]
             target = Target(
                 name,
                 setting.groups(),
                 p2pboard_sockets([members[k] for k in keys], load.per_board),
                 setting,
             )
-            scenarios[key] = attempt(
-                f"{name} ({key})", partial(run_load, load, target, mode.timing)
-            )
+            if key == "k":
+                work = partial(
+                    run_flood,
+                    load,
+                    target,
+                    mode.timing,
+                    members["ab"][load.per_board],
+                    rate=mode.flood_rate,
+                    baseline=scenarios.get("a"),
+                )
+            else:
+                work = partial(run_load, load, target, mode.timing)
+            scenarios[key] = attempt(f"{name} ({key})", work)
             wait_idle(setting.groups(), timeout=60)
+        if set(only) & set("hi"):
+            scenarios |= run_agenda(prepared, only, mode)
         if "e" in only:
             scenarios["e"] = attempt(
                 f"{name} (e)",
@@ -293,6 +340,44 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
             if app.log.exists():
                 shutil.copy(app.log, logs / f"{name}-{app.log.name}")
         setting.remove()
+    return out
+
+
+def run_agenda(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
+    """(h) and (i), on one board: its participants listen and its facilitator speaks."""
+    setting, name = prepared.setting, prepared.setting.name
+    assert prepared.members is not None and prepared.facilitator is not None
+    wanted = [key for key in "hi" if key in only]
+    session = agenda.Session(prepared.facilitator, prepared.members["hi"], setting)
+    out: dict[str, Any] = {}
+    try:
+        session.open()
+    except Exception as problem:
+        traceback.print_exc()
+        say(f"{name} (h, i): FAILED to connect: {problem}")
+        session.close(failed=True)
+        return {key: {"failed": f"{type(problem).__name__}: {problem}"[:500]} for key in wanted}
+    try:
+        if "h" in only:
+            out["h"] = attempt(
+                f"{name} (h)",
+                lambda: agenda.run_phase_changes(
+                    session, changes=mode.phase_changes, spacing=mode.phase_spacing
+                ),
+            )
+            wait_idle(setting.groups(), timeout=30)
+        if "i" in only:
+            out["i"] = attempt(
+                f"{name} (i)",
+                lambda: agenda.run_reveals(
+                    session, reveals=mode.reveals, stickies=mode.reveal_stickies
+                ),
+            )
+        frames = session.frames()
+        for key in out:
+            out[key]["listener_frames"] = frames
+    finally:
+        session.close(failed=any("failed" in found for found in out.values()))
     return out
 
 

@@ -2,6 +2,8 @@
 
 - `run_load`: (a), (b), (c): participants on boards sending edits on a fixed schedule, through
   worker processes (benchmarks/loadgen.py); latency of every delivery, reach, CPU, memory.
+- `run_flood`: (k): load (a) with one more participant flooding (benchmarks/flood.py), against
+  load (a) without it.
 - `run_catch_up`: (e): a participant offline while 500 operations happen, then `sync`.
 - `run_idle_memory`: (g): server memory per idle connection.
 - `run_browser`: (d): a 2,000-sticky board rendered in Chromium (benchmarks/browser.py).
@@ -95,8 +97,21 @@ def p2pboard_sockets(
     ]
 
 
-def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[str, Any]:
-    """Run one load scenario against one target; every figure of it, as a dict."""
+def run_load(
+    load: Load,
+    target: Target,
+    timing: Timing,
+    seed: int = 1,
+    *,
+    tag: str | None = None,
+    flood: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run one load scenario against one target; every figure of it, as a dict. `tag` (letters
+    and digits; the load's key by default) starts each participant's op ids: a load run again
+    on the same participants needs another, or their first `add` would be taken for a resend.
+    With `flood`
+    (the flooder's url, sessionid, origin and rate), one more participant floods the board
+    from the start of the warm-up to the end of the window (benchmarks/flood.py)."""
     rng = random.Random(seed)
     period = 1 / load.rate
     clients: list[dict[str, Any]] = []
@@ -112,7 +127,7 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
             expected_total += expected
             clients.append(
                 {
-                    "cid": f"{load.key}b{board_number}m{number}",
+                    "cid": f"{tag or load.key}b{board_number}m{number}",
                     "url": url,
                     "sessionid": sessionid,
                     "origin": origin,
@@ -126,9 +141,14 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
             )
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{load.key}-{target.name}-"))
     workers: list[Worker] = []
+    flooder: Worker | None = None
+    flooded: dict[str, Any] = {}
     ready_lines: list[str] = []
     offsets = target.setting.log_offsets() if target.setting else []
     try:
+        if flood is not None:
+            spec = {**flood, "warmup": timing.warmup, "measure": timing.measure}
+            flooder = Worker(spec, folder, "flood", module="benchmarks.flood")
         for number in range(timing.workers):
             spec = {
                 "target": "floor" if target.name == "floor" else "p2pboard",
@@ -141,14 +161,18 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         set_up_started = time.monotonic()
         for worker in workers:
             ready_lines.append(worker.expect("ready", timeout=120).strip())
+        if flooder is not None:
+            flooder.expect("ready", timeout=120)
         set_up_s = time.monotonic() - set_up_started
         settle_s = wait_idle(target.groups, timeout=60)
         generator = Group("generator", [w.pid for w in workers])
         per_worker = [Group(f"worker{n}", [w.pid]) for n, w in enumerate(workers)]
         groups = [*target.groups, generator, *per_worker]
+        if flooder is not None:
+            groups.append(Group("flooder", [flooder.pid]))
 
         t0 = time.monotonic_ns() + 300_000_000
-        for worker in workers:
+        for worker in [*workers, *([flooder] if flooder else [])]:
             worker.start(t0)
         _sleep_until(t0 + int(timing.warmup * 1e9))
         before = sample(groups)
@@ -157,6 +181,9 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         for worker in workers:
             worker.expect("done", timeout=timing.drain + 120)
         results = [worker.results() for worker in workers]
+        if flooder is not None:
+            flooder.expect("done", timeout=60)
+            flooded = json.loads(flooder.out.with_suffix(".json").read_text())
     except BaseException:
         keep = RESULTS / "logs"
         keep.mkdir(parents=True, exist_ok=True)
@@ -164,7 +191,7 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
             shutil.copy(log, keep / f"{load.key}-{target.name}-{log.name}")
         raise
     finally:
-        for worker in workers:
+        for worker in [*workers, *([flooder] if flooder else [])]:
             worker.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -218,8 +245,42 @@ def run_load(load: Load, target: Target, timing: Timing, seed: int = 1) -> dict[
         "drained_after_s": max(s["drained_after_s"] for s in stats),
         "series": report.series(sched, lat, window_start, timing.measure),
     }
+    if flooder is not None:
+        # The flooder's changes applied, as every other participant saw them (the flooder
+        # misses those whose patch came after the server closed its socket).
+        flooded["applied_seen"] = round(frames["flood"] / out["participants"])
+        out["flood"] = flooded
     if target.setting is not None:
         out["log"] = target.setting.log_findings(offsets)
+    return out
+
+
+def run_flood(
+    load: Load,
+    target: Target,
+    timing: Timing,
+    flooder: Member,
+    *,
+    rate: float,
+    baseline: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """(k): load (a) while one more participant floods at `rate` frames a second, against
+    load (a) without the flood: `baseline`, the (a) just measured in this setting, or, when
+    (a) was not run, one measured here first."""
+    own_baseline = baseline is None or "failed" in baseline
+    if own_baseline:
+        baseline = run_load(load, target, timing, tag="kbase")
+        wait_idle(target.groups, timeout=60)
+    assert baseline is not None
+    spec = {"url": ws_url(flooder.base, flooder.slug), "sessionid": flooder.sessionid,
+            "origin": flooder.base, "rate": rate}  # fmt: skip
+    out = run_load(load, target, timing, tag="k", flood=spec)
+    out["baseline"] = {
+        "measured": "for (k)" if own_baseline else "(a) of this run",
+        "latency_ms": baseline["latency_ms"],
+        "reach": baseline["reach"],
+        "usage": baseline["usage"],
+    }
     return out
 
 

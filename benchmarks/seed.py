@@ -2,9 +2,13 @@
 the ORM with the same settings (DATABASE_URL, data folder) as the servers under test.
 
 Run as `python -m benchmarks.seed` with a JSON plan on stdin:
-    {"migrate": true, "boards": [{"key": "a", "stickies": 0}, {"key": "d", "stickies": 2000}]}
-(with "migrate", the database is migrated first.)
-It prints, as JSON, each board's slug, participant link token, id, seq and sticky ids.
+    {"migrate": true, "facilitator_password": "...",
+     "boards": [{"key": "a", "stickies": 0}, {"key": "d", "stickies": 2000}]}
+(with "migrate", the database is migrated first; with "facilitator_password", the boards' owner,
+`bench-facilitator`, gets that password if it has none yet, so that it can log in over HTTP as a
+facilitator does; set once, since a new password would log out the sessions made with the old.)
+It prints, as JSON, each board's slug, participant link token, id, seq and sticky ids, and the
+owner's username.
 Workshops come from `services.workshop_create`; stickies are bulk-created (2,000 through
 `services.sticky_add` would take ~10 s) with ranks from `fractional_indexing`, as a map in
 progress looks: events on the timeline with notes in their lanes, and some parked.
@@ -17,6 +21,7 @@ import os
 import sys
 from typing import Any
 
+FACILITATOR = "bench-facilitator"  # the username of every benchmark board's owner
 TEXTS = (
     "Developer opens a pull request",
     "CI runs the unit tests",
@@ -115,7 +120,11 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-    owner, _ = User.objects.get_or_create(username="bench-facilitator")
+    owner, _ = User.objects.get_or_create(username=FACILITATOR)
+    password = plan.get("facilitator_password")
+    if password and not (owner.password and owner.has_usable_password()):  # "": none yet
+        owner.set_password(password)
+        owner.save(update_fields=["password"])
     out: dict[str, Any] = {}
     for board in plan["boards"]:
         workshop = services.workshop_create(owner=owner, title=f"Benchmark board {board['key']}")
@@ -128,7 +137,7 @@ def main() -> None:
             "seq": workshop.seq,
             "sticky_ids": ids,
         }
-    json.dump({"boards": out}, sys.stdout)
+    json.dump({"boards": out, "facilitator": FACILITATOR}, sys.stdout)
 
 
 if __name__ == "__main__":
