@@ -156,6 +156,8 @@ def _phase_json(info: PhaseInfo) -> dict[str, object]:
         "label": str(info.phase.label),
         "now": info.now,
         "tips": list(info.tips),
+        "kinds": list(info.kinds),
+        "controls": list(info.controls),
         "minutes": info.minutes,
     }
 

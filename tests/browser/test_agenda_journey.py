@@ -58,6 +58,7 @@ def test_a_facilitator_runs_every_step_with_two_participants(
     # Ready flags: the facilitator sees who is done.
     ann.get_by_role("button", name="✓ I'm done with this step").click()
     expect(fran.locator("#ready-count")).to_have_text("1 of 2 ready")
+    expect(fran.locator("#ready-waiting")).to_have_text("(waiting for Bo)")
 
     # The timer survives a reload; a pause shows on every screen.
     bo.reload()
@@ -84,10 +85,13 @@ def test_a_facilitator_runs_every_step_with_two_participants(
     expect(ann.locator("#following")).to_be_hidden()
     controls.get_by_role("button", name="Follow me").click()
 
-    # Every step to the end, one step back, and the ready flags reset on the way.
+    # Every step to the end, one step back, and the ready flags reset on the way; each step
+    # puts its kind of sticky first in the add bar.
     for info in steps[2:]:
         controls.get_by_role("button", name="Next step →").click()
         expect(now).to_contain_text(info.now)
+        if info.kinds:
+            expect(ann.locator(f"#add-bar input[value={info.kinds[0]}]")).to_be_checked()
     expect(fran.locator("#ready-count")).to_have_text("0 of 2 ready")
     controls.get_by_role("button", name="← Back").click()
     expect(bo.locator("#agenda-now")).to_contain_text(steps[-2].now)

@@ -45,6 +45,8 @@ export class Agenda {
     });
     this.wire();
     this.show(this.state);
+    const kinds = this.phases[this.state.phase]?.kinds ?? [];
+    if (kinds.length) this.offerKind(kinds[0]); // someone joining part-way starts right
     this.timer = setInterval(() => this.showTimer(), TICK_MS);
   }
 
@@ -66,6 +68,12 @@ export class Agenda {
       tips.replaceChildren(...info.tips.map((tip) => Object.assign(document.createElement("li"), { textContent: tip })));
       const minutes = document.getElementById("timer-minutes");
       if (minutes && moved) minutes.value = info.minutes;
+      // What the step is about comes first: its kind of sticky in the add bar, its controls
+      // marked for the facilitator. Defaults only: any kind can be added at any time.
+      if (moved && info.kinds.length) this.offerKind(info.kinds[0]);
+      this.root.querySelectorAll("[data-control]").forEach((control) => {
+        control.classList.toggle("suggested", info.controls.includes(control.dataset.control));
+      });
     }
     this.root.querySelectorAll(".agenda-steps li").forEach((step) => {
       if (step.dataset.phase === state.phase) step.setAttribute("aria-current", "step");
@@ -78,6 +86,13 @@ export class Agenda {
     this.showReady();
     this.showPrivate();
     if (followed) this.follow();
+  }
+
+  offerKind(kind) {
+    const choice = document.querySelector(`#add-bar input[name=kind][value="${kind}"]`);
+    if (!choice || choice.checked) return;
+    choice.checked = true;
+    choice.dispatchEvent(new Event("change", { bubbles: true })); // the add bar's hint and target
   }
 
   pressed(id, on) {
@@ -127,7 +142,8 @@ export class Agenda {
     const done = present.filter(readyNow);
     const waiting = present.filter((person) => !readyNow(person)).map((person) => person.name);
     count.textContent = present.length ? `${done.length} of ${present.length} ready` : "";
-    count.title = waiting.length ? `Not ready yet: ${waiting.join(", ")}` : "";
+    const names = document.getElementById("ready-waiting");
+    if (names) names.textContent = done.length && waiting.length ? `(waiting for ${waiting.join(", ")})` : "";
   }
 
   // During a silent brainstorm: how many private stickies each other person has written.
