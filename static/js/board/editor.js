@@ -3,9 +3,10 @@
 // changes. Each change goes to the server (socket.js); the screen changes when it is broadcast.
 
 import { Dragging } from "./dragging.js";
+import { boardLayout } from "./layout.js";
 import { TextLimit } from "./limits.js";
 import { fromHtml, notice, quote } from "./page.js";
-import { ITEM, isParallel, isParked, placeOf } from "./places.js";
+import { ITEM, isParallel, isParked, itemOf, placeOf } from "./places.js";
 
 // A sticky's text, also while it is being edited (its text is then in a textarea).
 function textOf(sticky) {
@@ -52,6 +53,7 @@ export class Editor {
       const { id } = message.entities.find((state) => state.entity === "sticky");
       entry = { do: { type: "restore", sticky: id }, undo: { type: "delete", sticky: id } };
       if (this.chain?.id === id) this.select(id); // the last event added is the one selected
+      this.showAdded(id, command);
     }
     if (!entry.undo) return;
     strip(entry.do);
@@ -155,6 +157,8 @@ export class Editor {
 
   showTarget() {
     if (!this.addBar) return;
+    clearTimeout(this.addedTimer);
+    this.addTarget.classList.remove("confirmed");
     const kind = this.kind();
     const choice = this.addBar.querySelector("input[name=kind]:checked");
     this.addText.placeholder = choice.dataset.hint;
@@ -164,6 +168,23 @@ export class Editor {
       if (this.chain) this.addTarget.textContent = `→ after ${quote(this.chain.text)}`;
       else this.addTarget.textContent = event ? `→ after ${name}` : "→ end of the timeline";
     } else this.addTarget.textContent = event ? `→ under ${name}` : "→ parking area";
+  }
+
+  // A sticky added with no event selected goes where the person may not be looking (the
+  // parking area, the end of the timeline): say where, next to the box it was typed in, and
+  // bring it into view. One added under or after the selected event is brought into view only.
+  showAdded(id, command) {
+    const sticky = this.board.sticky(id);
+    const layout = boardLayout();
+    if (!sticky || !layout) return;
+    const { parked, event } = command.place;
+    const elsewhere = parked || (!event && !command.after);
+    if (elsewhere || !layout.inView(sticky)) layout.reveal(sticky);
+    if (!elsewhere) return;
+    this.showTarget();
+    this.addTarget.textContent = parked ? "✓ Added to the parking area" : "✓ Added at the end of the timeline";
+    this.addTarget.classList.add("confirmed");
+    this.addedTimer = setTimeout(() => this.showTarget(), 4000);
   }
 
   select(eventId) {
@@ -195,7 +216,10 @@ export class Editor {
       if (sticky) this.edit(sticky);
     });
     canvas.addEventListener("keydown", (event) => this.stickyKeys(event));
-    canvas.addEventListener("scroll", () => this.toolbar && (this.toolbar.hidden = true), true);
+    // The toolbar stays with its sticky as the board scrolls; it steps aside while dragging.
+    document.addEventListener("scroll", () => this.followSticky(), true);
+    addEventListener("resize", () => this.followSticky());
+    canvas.addEventListener("start", () => this.toolbar && (this.toolbar.hidden = true));
   }
 
   stickyKeys(event) {
@@ -346,7 +370,7 @@ export class Editor {
   }
 
   moveByKey(sticky, step, sideways) {
-    const item = sticky.closest(".column") ?? sticky;
+    const item = itemOf(sticky);
     const container = item.parentElement;
     const items = [...container.children].filter((child) => child.matches(ITEM));
     const index = items.indexOf(item);
@@ -404,7 +428,6 @@ export class Editor {
 
   showToolbar(sticky) {
     if (!this.toolbar) return;
-    const box = sticky.getBoundingClientRect();
     this.toolbar.dataset.sticky = sticky.dataset.id;
     this.toolbar.querySelector("select").value = sticky.dataset.kind;
     const parallel = this.toolbar.querySelector("[data-action=parallel]");
@@ -412,9 +435,19 @@ export class Editor {
     parallel.setAttribute("aria-pressed", isParallel(sticky) ? "true" : "false");
     this.toolbar.querySelector("[data-action=park]").textContent = isParked(sticky) ? "Place" : "Park";
     this.toolbar.hidden = false;
-    const top = box.top - this.toolbar.offsetHeight - 6;
-    this.toolbar.style.top = `${Math.max(4, top < 60 ? box.bottom + 6 : top)}px`;
-    this.toolbar.style.left = `${Math.max(4, Math.min(box.left, innerWidth - this.toolbar.offsetWidth - 4))}px`;
+    this.toolbar.hidden = !boardLayout().placeToolbar(this.toolbar, sticky);
+  }
+
+  followSticky() {
+    if (!this.toolbar || this.following) return;
+    this.following = requestAnimationFrame(() => {
+      this.following = null;
+      const sticky = this.board.sticky(this.toolbar.dataset.sticky);
+      const active = document.activeElement;
+      if (!sticky || (active !== sticky && !this.toolbar.contains(active))) return;
+      this.toolbar.hidden = false;
+      this.toolbar.hidden = !boardLayout().placeToolbar(this.toolbar, sticky);
+    });
   }
 }
 

@@ -2,6 +2,8 @@
 // sticky's text, the notice at the bottom, the live status badge, zoom, dialogs and copy buttons.
 // It runs on every page that loads board.js (the manage page too), so it expects nothing to exist.
 
+import { boardLayout } from "./layout.js";
+
 export function fromHtml(html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
@@ -43,20 +45,18 @@ export function setStatus(state, text) {
   statusBadge.textContent = text;
 }
 
+// Zoom scales the board (text and all); the columns still share the width there is
+// (board/layout.js). Fit: the largest zoom, up to 100%, at which the whole path fits the width.
 export function wireZoom() {
-  const map = document.getElementById("canvas");
   const label = document.getElementById("zoom-level");
-  if (!label) return;
-  let zoom = 1;
-  const set = (value) => {
-    zoom = Math.min(1.5, Math.max(0.3, Math.round(value * 10) / 10));
-    map.style.setProperty("--zoom", zoom);
-    label.textContent = `${Math.round(zoom * 100)}%`;
-  };
+  const layout = boardLayout();
+  if (!label || !layout) return;
+  const show = (zoom) => (label.textContent = `${Math.round(zoom * 100)}%`);
   document.querySelectorAll("[data-zoom]").forEach((button) => {
     button.addEventListener("click", () => {
       const step = button.dataset.zoom;
-      set(step === "reset" ? 1 : zoom + Number(step));
+      if (step === "fit") show(layout.fit());
+      else show(layout.setZoom(step === "reset" ? 1 : layout.zoom + Number(step)));
     });
   });
 }

@@ -24,12 +24,15 @@ export function previousItem(element) {
 }
 
 export const isParked = (sticky) => sticky.closest(".parked") !== null;
+// What a sticky is ordered as: an event on the timeline by its column, any other by itself (a
+// note in a lane sits inside its event's column too, but is ordered within its lane).
+export const itemOf = (sticky) => (sticky.parentElement?.matches(".column") ? sticky.parentElement : sticky);
 export const eventOf = (sticky) => sticky.closest(".lane")?.dataset.event ?? null;
 export const isParallel = (sticky) => sticky.classList.contains("is-parallel");
 
 // A sticky's place and the item it comes after, as a `move` command says them.
 export function placeOf(sticky) {
-  const item = sticky.closest(".column") ?? sticky;
+  const item = itemOf(sticky);
   const previous = previousItem(item);
   const parked = isParked(sticky);
   return {
