@@ -120,18 +120,23 @@ class PageErrors(list[str]):
 
 
 @pytest.fixture(autouse=True)
-def page_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[PageErrors]:
-    """Fail the test on any page error in any browser context it opens."""
+def page_errors(monkeypatch: pytest.MonkeyPatch, transactional_db: None) -> Iterator[PageErrors]:
+    """Fail the test on any page error in any browser context it opens; close them all at its
+    end, before the database is emptied (a page left open would reconnect into the next test)."""
     errors = PageErrors()
     opened = Browser.new_context
+    contexts: list[BrowserContext] = []
 
     def new_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
         context = opened(self, *args, **kwargs)
         errors.watch(context)
+        contexts.append(context)
         return context
 
     monkeypatch.setattr(Browser, "new_context", new_context)
     yield errors
+    for context in contexts:
+        context.close()
     assert not errors, "errors in the page:\n" + "\n".join(errors)
 
 

@@ -57,3 +57,5 @@ def test_the_app_runs_live_with_no_servers_at_all(
     guest.get_by_role("button", name="Join the board").click()
     expect(guest.locator("#presence")).to_contain_text("demo")
     expect(facilitator.locator("#presence")).to_contain_text("Sam")
+    for page in (guest, facilitator):  # before the server stops
+        page.context.close()
