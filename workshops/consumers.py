@@ -371,6 +371,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 and message["participant"] == participant.pk)  # fmt: skip
         if mine or message["role"] == self.me.role.value or message.get("everyone"):
             await self.send(text_data=message["frame"])
+            # (Its presence rows went with the change that sent it away; and this may run in
+            # the context of that change's thread, where no database call may wait for it.)
+            self.connection_id = None
             await self.leave_everything()
             await self.close(code=protocol.CLOSE_FORBIDDEN)
 
