@@ -1,4 +1,4 @@
-"""Scenario (h), memory under churn: after a warm-up, rounds of 200 participants connecting and
+"""Scenario (m), memory under churn: after a warm-up, rounds of 200 participants connecting and
 disconnecting; the servers' memory should end within 5% of what it was after the warm-up, and
 the connections they hold to Redis (and PostgreSQL) where they started.
 
@@ -7,10 +7,11 @@ joined) opens its socket, waits for `welcome`, sends a `ping` and waits for the 
 to the database), then leaves: half close the socket properly, half drop the TCP connection
 without a close frame (a tab killed), so both ways out are taken. When the servers are idle
 again, their resident memory and their connections are read. Two rounds warm up (first-use
-allocations, caches) before the baseline is read.
+allocations, caches) before the baseline is read; then 10 rounds are measured (`make
+bench-quick`: one warm-up round, then 3).
 
 Run alone: `python -m benchmarks.memory [--quick] [--setting embedded,scaleout]`; or from
-`benchmarks/run.py` as scenario `h`.
+`benchmarks/run.py` as scenario `m`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ROUNDS, QUICK_ROUNDS = 10, 3
 
 def join(setting: Setting) -> list[Member]:
     """Boards of this scenario's own, and their participants joined over HTTP (untimed)."""
-    plan = {"boards": [{"key": f"h{n}"} for n in range(BOARDS)]}
+    plan = {"boards": [{"key": f"m{n}"} for n in range(BOARDS)]}
     boards = setting.seed(plan)["boards"]
     joined = join_many(
         [app.url for app in setting.apps],
@@ -102,7 +103,7 @@ def _postgres_connections(setting: Setting) -> int | None:
 def run_churn(
     setting: Setting, *, rounds: int = ROUNDS, warm_up: int = WARM_UP_ROUNDS, pause: float = 1.5
 ) -> dict[str, Any]:
-    """Scenario (h) against a started setting (benchmarks/run.py's, or one of its own)."""
+    """Scenario (m) against a started setting (benchmarks/run.py's, or one of its own)."""
     members = join(setting)
     groups = setting.groups()
 
@@ -193,7 +194,7 @@ def notes(churn: dict[str, Any] | None) -> list[str]:
         return []
     rss = churn["rss_mib"]
     line = (
-        f"(h) {churn['rounds']} rounds of {churn['clients']} sockets opened and closed on "
+        f"(m) {churn['rounds']} rounds of {churn['clients']} sockets opened and closed on "
         f"{churn['processes']} process(es): RSS {rss['before']:.1f} MiB before, "
         f"{rss['after_warm_up']:.1f} after {churn['warm_up_rounds']} warm-up rounds, then "
         + " → ".join(f"{mib:.1f}" for mib in rss["rounds"])

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks import memory
+
 SETTING_TITLES = {
     "floor": "floor",
     "embedded": "embedded (1 process, SQLite, in-memory fan-out)",
@@ -25,6 +27,7 @@ SCENARIO_TITLES = {
     "h": "(h) a phase change reaching 50 participants",
     "i": "(i) a reveal of 300 private stickies reaching 50 participants",
     "k": "(k) load (a) with one more participant flooding",
+    "m": "(m) memory under churn: rounds of 200 sockets connecting and leaving",
 }
 # (h), (i): the facilitator's change reaching everyone, against the floor's p99 at load (a).
 AGENDA_FACTOR = 10
@@ -245,6 +248,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                         f"{kib:.1f} KiB",
                     )
                 )
+        out += memory.checks(setting, scenarios.get("m"))
     return out
 
 
@@ -620,6 +624,7 @@ def _details(results: dict[str, Any]) -> list[str]:
                 f"{g['kib_per_connection_overall']:.1f} KiB per socket overall, "
                 f"{g['kib_per_connection_second_half']:.1f} KiB over the second half"
             )
+        notes += memory.notes(scenarios.get("m"))
         logs = found.get("logs", {})
         if logs:
             what = "; ".join(f"{d['count']} × {d['what']}" for d in logs.get("distinct", [])[:3])

@@ -1,4 +1,4 @@
-"""The benchmark of p2pboard: `make bench` (about 11 minutes) or `make bench-quick` (under 3).
+"""The benchmark of p2pboard: `make bench` (about 13 minutes) or `make bench-quick` (under 3).
 
     python -m benchmarks.run [--quick] [--only a,b,...] [--setting embedded,scaleout]
 
@@ -38,6 +38,7 @@ from typing import Any
 
 from benchmarks import agenda, report
 from benchmarks.loadgen import Member, join_many, log_in
+from benchmarks.memory import QUICK_ROUNDS, ROUNDS, WARM_UP_ROUNDS, run_churn
 from benchmarks.scenarios import (
     Load,
     Target,
@@ -59,7 +60,7 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefghik"
+ALL = "abcdefghikm"
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
 FLOOR_PAYLOAD = 416
@@ -73,7 +74,7 @@ class Mode:
     catch_up_runs: int
     idle_connections: int  # (g)
     browser_loads: int  # (d)
-    pause: float  # (g): seconds to wait once the server is idle, before reading its memory
+    pause: float  # (g), (m): seconds to wait once the server is idle, before reading its memory
     browser_in: tuple[str, ...] = ("embedded", "scaleout")  # (d): settings it runs in
     big_board: int = 2000  # (d)
     catch_up_board: int = 300  # stickies already on the board in (e)
@@ -84,6 +85,8 @@ class Mode:
     reveals: int = 5  # (i): silent brainstorms revealed, each of `reveal_stickies` new stickies
     reveal_stickies: int = 300
     flood_rate: float = 200.0  # (k): frames a second the flooder sends
+    churn_rounds: int = ROUNDS  # (m): rounds of 200 sockets measured after the warm-up
+    churn_warm_up: int = WARM_UP_ROUNDS  # (m): rounds before the baseline is read
 
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
@@ -102,6 +105,8 @@ QUICK = Mode(
     phase_changes=10,
     phase_spacing=0.2,
     reveals=1,
+    churn_rounds=QUICK_ROUNDS,
+    churn_warm_up=1,
 )
 AGENDA_PARTICIPANTS = 50  # (h), (i): the participants listening on the board
 
@@ -326,6 +331,16 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
         if "f" in only:
             scenarios["f"] = attempt(
                 f"{name} (f)", lambda: run_exports(members["f"][0], setting, mode.export_runs)
+            )
+        if "m" in only:  # last: its baseline is read after everything else has run
+            scenarios["m"] = attempt(
+                f"{name} (m)",
+                lambda: run_churn(
+                    setting,
+                    rounds=mode.churn_rounds,
+                    warm_up=mode.churn_warm_up,
+                    pause=mode.pause,
+                ),
             )
         out["logs"] = setting.log_findings([0] * len(setting.apps))
     except Exception as problem:
