@@ -320,6 +320,11 @@ def participant_remove(request: PageRequest, slug: str, participant_id: int) -> 
     return _manage(request, workshop, "participants")
 
 
+def _refusal(problem: Exception) -> str:
+    """Why a service refused, in words for the person."""
+    return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+
+
 @require_POST
 def participant_undo(request: PageRequest, slug: str, participant_id: int) -> HttpResponse:
     """Take back what one person added and deleted (the board changes live for everyone)."""
@@ -329,8 +334,7 @@ def participant_undo(request: PageRequest, slug: str, participant_id: int) -> Ht
             workshop=workshop, by=_me(request, workshop), op=None, participant=participant_id
         )
     except (ValidationError, PermissionDenied) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        messages.error(request, text)
+        messages.error(request, _refusal(problem))
     else:
         messages.success(request, f"Taken back: {count} sticky change{'s' if count != 1 else ''}.")
     return _manage(request, workshop, "participants")
@@ -345,8 +349,7 @@ def sticky_restore(request: HttpRequest, slug: str, sticky_id: UUID) -> HttpResp
             workshop=workshop, by=_me(request, workshop), op=None, sticky_id=sticky_id
         )
     except (ValidationError, services.Gone, PermissionDenied) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        messages.error(request, text)
+        messages.error(request, _refusal(problem))
     else:
         messages.success(request, f"Restored “{sticky.text}”.")
     return redirect("history", slug=workshop.slug)
@@ -395,8 +398,7 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
             workshop=workshop, by=_me(request, workshop), starter=starter
         )
     except (ValidationError, PermissionDenied) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        messages.error(request, text)
+        messages.error(request, _refusal(problem))
         return redirect("manage", slug=workshop.slug)
     messages.success(request, f"The board now starts from the template “{STARTERS[starter].name}”.")
     return redirect("board", slug=workshop.slug)

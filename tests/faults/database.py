@@ -51,25 +51,17 @@ def setup(plan: dict[str, Any]) -> dict[str, Any]:
 def state(plan: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
 
+    from tests.board_views import stickies_seen
     from workshops import entities
-    from workshops.models import Operation, Participant, Sticky, Workshop
-    from workshops.visibility import Viewer, stickies_seen_by
+    from workshops.models import Operation, Participant, Workshop
 
     workshop = Workshop.objects.get(pk=plan["workshop"])
-    views = {}
-    for participant in Participant.objects.filter(workshop=workshop):
-        seen = stickies_seen_by(Viewer(participant=participant.pk))
-        views[participant.pk] = {
-            str(s.pk): [
-                s.kind,
-                s.text,
-                s.parked,
-                str(s.event_id) if s.event_id else None,
-                s.rank,
-                s.version,
-            ]
-            for s in Sticky.objects.filter(seen, workshop=workshop, deleted_at__isnull=True)
+    views = {
+        participant.pk: {
+            key: list(view) for key, view in stickies_seen(workshop, participant.pk).items()
         }
+        for participant in Participant.objects.filter(workshop=workshop)
+    }
     operations = Operation.objects.filter(workshop=workshop, client_op__isnull=False)
     with connection.cursor() as cursor:
         durability = {}

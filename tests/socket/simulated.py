@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from tests.board_views import StickyView
 from tests.socket.conftest import Socket
 
-StickyView = tuple[str, str, bool, str | None, str, int]  # kind, text, parked, event, rank, version
 BoardView = tuple[str, str, bool, bool, int]  # title, phase, private_brainstorm, locked, version
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

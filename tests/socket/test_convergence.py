@@ -9,14 +9,14 @@ from channels.db import database_sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.board_views import stickies_seen
 from tests.factories import make_participant, make_user, make_workshop
 from tests.socket.conftest import session_for
-from tests.socket.simulated import BoardView, SimulatedClient, StickyView
+from tests.socket.simulated import BoardView, SimulatedClient
 from workshops import services
 from workshops.agenda import Phase
 from workshops.kinds import KINDS
-from workshops.models import Participant, Sticky, Workshop
-from workshops.visibility import Viewer, stickies_seen_by
+from workshops.models import Participant, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,20 +52,7 @@ def new_board() -> tuple[Workshop, list[Any]]:
     return workshop, [*people, services.facilitator_participant(workshop=workshop, user=owner)]
 
 
-@database_sync_to_async
-def database_view(workshop: Workshop, participant: int | None) -> dict[str, StickyView]:
-    seen = stickies_seen_by(Viewer(participant=participant))
-    return {
-        str(s.pk): (
-            s.kind,
-            s.text,
-            s.parked,
-            str(s.event_id) if s.event_id else None,
-            s.rank,
-            s.version,
-        )
-        for s in Sticky.objects.filter(seen, workshop=workshop, deleted_at__isnull=True)
-    }
+database_view = database_sync_to_async(stickies_seen)
 
 
 @database_sync_to_async

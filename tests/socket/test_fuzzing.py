@@ -44,6 +44,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from tests.board_views import stickies_seen
 from tests.factories import make_note, make_participant, make_sticky
 from tests.socket.conftest import Socket, session_for
 from tests.socket.simulated import SimulatedClient
@@ -57,7 +58,6 @@ from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import CLOSE_ABUSIVE, CLOSE_TOO_SLOW, ERRORS, MESSAGES, Place
 from workshops.starters import STARTERS
 from workshops.text import BIDI_CONTROLS
-from workshops.visibility import Viewer, stickies_seen_by
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -1256,20 +1256,7 @@ async def open_world(world: World, people: dict[str, Any]) -> None:
         await watcher.start()
 
 
-@database_sync_to_async
-def database_view(board: Workshop, participant: int | None) -> dict[str, Any]:
-    seen = stickies_seen_by(Viewer(participant=participant))
-    return {
-        str(s.pk): (
-            s.kind,
-            s.text,
-            s.parked,
-            str(s.event_id) if s.event_id else None,
-            s.rank,
-            s.version,
-        )
-        for s in Sticky.objects.filter(seen, workshop=board, deleted_at__isnull=True)
-    }
+database_view = database_sync_to_async(stickies_seen)
 
 
 @database_sync_to_async

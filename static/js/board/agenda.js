@@ -76,8 +76,10 @@ export class Agenda {
       });
     }
     this.root.querySelectorAll(".agenda-steps li").forEach((step) => {
-      if (step.dataset.phase === state.phase) step.setAttribute("aria-current", "step");
-      else step.removeAttribute("aria-current");
+      if (step.dataset.phase !== state.phase) return step.removeAttribute("aria-current");
+      step.setAttribute("aria-current", "step");
+      const strip = step.closest(".agenda-steps"); // a narrow screen shows the step the group is on
+      strip.scrollLeft = step.offsetLeft - (strip.clientWidth - step.offsetWidth) / 2;
     });
     this.pressed("lock-toggle", state.locked);
     this.pressed("private-toggle", state.private_brainstorm);
