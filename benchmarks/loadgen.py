@@ -112,25 +112,7 @@ class Joiner:
         path = f"/j/{token}/"
         for attempt in range(3):
             try:
-                csrf, form_token = self._form(base, path)
-                connection = self._connection(base)
-                form = urlencode({"csrfmiddlewaretoken": form_token, "name": name})
-                connection.request(
-                    "POST",
-                    path,
-                    body=form,
-                    headers={
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Cookie": f"csrftoken={csrf}",
-                        "Origin": base,
-                        "Referer": base + path,
-                    },
-                )
-                answer = connection.getresponse()
-                answer.read()
-                session = _cookies(answer).get("sessionid")
-                if answer.status != 302 or not session:
-                    raise RuntimeError(f"joining: HTTP {answer.status}")
+                session = self.post_form(base, path, {"name": name}, what="joining")
                 return Member(base=base, slug=slug, sessionid=session)
             except (OSError, RuntimeError, http.client.HTTPException):
                 self.forms.pop(base, None)
@@ -141,6 +123,28 @@ class Joiner:
                     raise
                 time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def post_form(self, base: str, path: str, fields: dict[str, str], *, what: str) -> str:
+        """POST a form as a browser does (with the page's CSRF token); the session it gets."""
+        csrf, form_token = self._form(base, path)
+        connection = self._connection(base)
+        connection.request(
+            "POST",
+            path,
+            body=urlencode({"csrfmiddlewaretoken": form_token, **fields}),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={csrf}",
+                "Origin": base,
+                "Referer": base + path,
+            },
+        )
+        answer = connection.getresponse()
+        answer.read()
+        session = _cookies(answer).get("sessionid")
+        if answer.status != 302 or not session:
+            raise RuntimeError(f"{what}: HTTP {answer.status}")
+        return session
 
     def close(self) -> None:
         for connection in self.connections.values():
@@ -153,28 +157,8 @@ def log_in(base: str, username: str, password: str) -> str:
     joiner = Joiner()
     path = "/accounts/login/"
     try:
-        csrf, form_token = joiner._form(base, path)
-        connection = joiner._connection(base)
-        form = urlencode(
-            {"csrfmiddlewaretoken": form_token, "username": username, "password": password}
-        )
-        connection.request(
-            "POST",
-            path,
-            body=form,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={csrf}",
-                "Origin": base,
-                "Referer": base + path,
-            },
-        )
-        answer = connection.getresponse()
-        answer.read()
-        session = _cookies(answer).get("sessionid")
-        if answer.status != 302 or not session:
-            raise RuntimeError(f"logging in as {username}: HTTP {answer.status}")
-        return session
+        fields = {"username": username, "password": password}
+        return joiner.post_form(base, path, fields, what=f"logging in as {username}")
     finally:
         joiner.close()
 

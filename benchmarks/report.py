@@ -80,6 +80,12 @@ def series(sched: np.ndarray, lat: np.ndarray, start: int, measure: float) -> di
 # ----- targets -----
 
 
+def _reach(scenario: str, setting: str, reach: float | None) -> dict[str, Any]:
+    """Every delivery that was due arrived."""
+    met = reach is not None and reach >= 1.0
+    return _check(scenario, setting, "reach", reach, "100%", met, f"{100 * (reach or 0):.2f}%")
+
+
 def _check(
     scenario: str,
     setting: str,
@@ -125,18 +131,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
             if "failed" in run:
                 out.append(_check(key, setting, "ran", None, "completes", False, run["failed"]))
                 continue
-            reach = run["reach"]
-            out.append(
-                _check(
-                    key,
-                    setting,
-                    "reach",
-                    reach,
-                    "100%",
-                    reach is not None and reach >= 1.0,
-                    f"{100 * (reach or 0):.2f}%",
-                )
-            )
+            out.append(_reach(key, setting, run["reach"]))
             p99 = run["latency_ms"]["p99"]
             base = floor.get(key, {}).get("latency_ms", {}).get("p99")
             if p99 is not None and base:
@@ -265,18 +260,7 @@ def _agenda_checks(
         if "failed" in run:
             out.append(_check(key, setting, "ran", None, "completes", False, run["failed"]))
             continue
-        reach = run["reach"]
-        out.append(
-            _check(
-                key,
-                setting,
-                "reach",
-                reach,
-                "100%",
-                reach is not None and reach >= 1.0,
-                f"{100 * (reach or 0):.2f}%",
-            )
-        )
+        out.append(_reach(key, setting, run["reach"]))
         p99 = run["latency_ms"]["p99"]
         target = f"≤ {AGENDA_FACTOR}× floor (a) p99"
         if p99 is None or not base:
