@@ -1,48 +1,21 @@
 """The deployment the fault tests break, in a folder of its own: a PostgreSQL cluster with its
 durable defaults (fsync and synchronous commit on, unlike the fast one scripts/test starts), a
 Redis, and p2pboard's processes as the Docker image runs them (Uvicorn). Each can be crashed and
-started again on the same port."""
+started again on the same port. Redis and the small helpers are the benchmark's
+(benchmarks/servers.py)."""
 
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
+from benchmarks.servers import Redis, free_port, pg_bindir
 from p2pboard import serve
 
+__all__ = ["ROOT", "App", "DurablePostgres", "Redis"]  # Redis: the benchmark's, as it is
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, *, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
-
-
-def pg_bindir() -> Path:
-    """Debian keeps initdb and pg_ctl off PATH, in a versioned folder (as scripts/system-packages
-    finds them)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if found:
-        return found[-1]
-    pg_ctl = shutil.which("pg_ctl")
-    if pg_ctl is None:
-        raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
-    return Path(pg_ctl).resolve().parent
 
 
 class DurablePostgres:
@@ -117,47 +90,6 @@ class DurablePostgres:
     def stop(self) -> None:
         if self.running:
             self.crash()
-
-
-class Redis:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "Redis":
-        server = shutil.which("redis-server")
-        if server is None:
-            raise RuntimeError("Redis is not installed (Debian: apt-get install redis-server)")
-        with (self.folder / "redis.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    server,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(self.folder),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_for_port(self.port)
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 class App:
