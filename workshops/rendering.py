@@ -6,7 +6,9 @@ import threading
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
+from workshops import nudges
 from workshops.kinds import KINDS, LANE_KINDS
 from workshops.limits import LIMITS
 from workshops.models import Participant, Sticky, Workshop
@@ -29,11 +31,55 @@ def sticky_html(sticky: Sticky) -> str:
     )
     html = _rendered.get(key)
     if html is None:
-        html = render_to_string("workshops/board.html#sticky", {"sticky": sticky})
+        html = _draw(sticky)
         if len(_rendered) >= CACHE_SIZE:
             _rendered.clear()
         _rendered[key] = html
     return html
+
+
+def _draw(sticky: Sticky) -> str:
+    """A sticky's html, written out here rather than by a template: a reveal or a catch-up draws
+    hundreds at once, and the template engine took ~90 µs a sticky where this takes under 10.
+    Every value that comes from people is escaped."""
+    info, author = sticky.info, sticky.created_by
+    hint = nudges.past_tense_hint(sticky.text) if sticky.is_event else None
+    text = escape(sticky.text)
+    classes = f"sticky kind-{sticky.kind}"
+    label = escape(info.short)
+    head = []
+    if sticky.parallel:
+        classes += " is-parallel"
+        label += ", in parallel"
+        head.append('<span class="parallel-mark">∥ parallel</span>')
+    if sticky.private:
+        classes += " is-private"
+        label += ", private until the reveal"
+        head.append(
+            '<span class="private-mark" title="Only you see this until the facilitator reveals'
+            ' it">private</span>'
+        )
+    if author is not None:
+        head.append(
+            f'<span class="author person-{escape(author.colour[1:])}" title="Added by'
+            f' {escape(author.name)}">{escape(author.initials)}</span>'
+        )
+    label += f": {text}"
+    said = ""
+    if hint:
+        label += f". As a fact? {escape(hint)}"
+        said = (
+            '<p class="past-hint" dir="auto" aria-hidden="true"><span class="past-hint-label">'
+            f"As a fact?</span> “{escape(hint)}”</p>"
+        )
+    role = "" if sticky.on_timeline else ' role="listitem"'
+    return (
+        f'<div{role} class="{classes}" id="s-{sticky.pk}" data-id="{sticky.pk}"'
+        f' data-kind="{sticky.kind}" data-rank="{escape(sticky.rank)}"'
+        f' data-version="{sticky.version}" data-text-version="{sticky.text_version}"'
+        f' tabindex="0" aria-roledescription="sticky note" aria-label="{label}">'
+        f'<header>{"".join(head)}</header><p class="text" dir="auto">{text}</p>{said}</div>'
+    )
 
 
 def board_context(workshop: Workshop) -> dict[str, Any]:

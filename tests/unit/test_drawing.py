@@ -10,7 +10,7 @@ from tests.unit.board_helpers import (
 from workshops import entities, services
 from workshops.kinds import LANE_KINDS, Kind
 from workshops.models import Participant, Workshop
-from workshops.rendering import render_board
+from workshops.rendering import render_board, sticky_html
 from workshops.selectors import board_of
 from workshops.visibility import EVERYONE
 
@@ -90,3 +90,23 @@ def test_patches_carry_the_state_and_html_each_screen_needs(
     assert parked_event["html"] and parked_event["text"] == "Rollback"
     assert gone["deleted"] is True
     assert gone["html"] is None
+
+
+def test_a_sticky_is_drawn_with_every_value_from_people_escaped_and_its_state_in_words(
+    board: Workshop,
+) -> None:
+    mallory = services.participant_join(workshop=board, name='Mal "<b>" O\'Reilly')
+    text = "\"><img src=x onerror=alert(1)> & 'quoted'"
+    sticky = make_sticky(board, mallory, text=text)
+    sticky.parallel, sticky.private = True, True
+
+    html = sticky_html(sticky)
+
+    assert "<img" not in html and "<b>" not in html
+    escaped = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#x27;quoted&#x27;"
+    assert f'<p class="text" dir="auto">{escaped}</p>' in html
+    assert 'title="Added by Mal &quot;&lt;b&gt;&quot; O&#x27;Reilly"' in html
+    label = html.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label.startswith(f"Event, in parallel, private until the reveal: {escaped}")
+    assert 'class="sticky kind-event is-parallel is-private"' in html
+    assert html.startswith("<div class=") and html.endswith("</div>")  # on the timeline

@@ -212,9 +212,7 @@ def board_reveal(*, workshop: Workshop, by: Participant | None, op: str | None) 
         hidden = list(
             Sticky.objects.filter(workshop=now.workshop, private=True).select_related("created_by")
         )
-        for sticky in hidden:
-            sticky.private = False
-            now.touch(sticky)
+        now.touch_all(hidden, private=False)
         now.board().private_brainstorm = False
         now.touch_board("private_brainstorm")
         count = sum(1 for sticky in hidden if sticky.deleted_at is None)
