@@ -46,7 +46,7 @@ def _draw(sticky: Sticky) -> str:
     hint = nudges.past_tense_hint(sticky.text) if sticky.is_event else None
     text = escape(sticky.text)
     classes = f"sticky kind-{sticky.kind}"
-    label = escape(info.short)
+    label: str = escape(info.short)
     head = []
     if sticky.parallel:
         classes += " is-parallel"
