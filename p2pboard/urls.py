@@ -36,6 +36,8 @@ urlpatterns = [
     path("w/<str:slug>/board/", views.board_content, name="board_content"),
     path("w/<str:slug>/map.pdf", views.export, {"file_type": "pdf"}, name="export_pdf"),
     path("w/<str:slug>/map.json", views.export, {"file_type": "json"}, name="export_json"),
+    path("w/<str:slug>/followup.ics", views.followup_ics, name="followup_ics"),
+    path("w/<str:slug>/duplicates/", views.duplicates, name="duplicates"),
     path(
         "w/<str:slug>/links/<str:link>/regenerate/",
         views.link_regenerate,

@@ -28,6 +28,9 @@ class Type(StrEnum):
     PLACE = "place"
     AFTER = "after"  # an id, null (first) or left out (the end)
     PHASE = "phase"  # one of workshops.agenda.Phase
+    IDS = "ids"  # a list of UUIDs
+    TEXTS = "strings"  # a list of strings
+    OBJECT = "object"  # a JSON object, read by the service
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,34 @@ def _change(name: str, *fields: Field, role: Role = Role.PARTICIPANT, **spec: An
 
 
 STICKY = Field("sticky", Type.ID, attr="sticky_id")
+ACTION = Field("action_id", Type.ID)
+
+
+def _optional(wire: str, kind: Type, attr: str = "") -> Field:
+    return Field(wire, kind, required=False, attr=attr)
+
+
+BOARD_FIELDS = (
+    _optional("title", Type.TEXT),
+    _optional("goal", Type.TEXT),
+    _optional("first_event", Type.TEXT),
+    _optional("last_event", Type.TEXT),
+    _optional("phase", Type.PHASE),
+    _optional("private_brainstorm", Type.BOOL),
+    _optional("locked", Type.BOOL),
+    _optional("votes_each", Type.COUNT),
+    _optional("votes_per_sticky", Type.COUNT),
+    _optional("votes_hidden", Type.BOOL),
+    _optional("anonymous_pain", Type.BOOL),
+    _optional("sizes", Type.OBJECT),
+    _optional("calendar_days", Type.BOOL),
+)
+ACTION_FIELDS = (
+    _optional("owner", Type.TEXT),
+    _optional("owner_participant", Type.COUNT),
+    _optional("due", Type.TEXT),
+    _optional("status", Type.TEXT),
+)
 
 COMMANDS: dict[str, Spec] = {
     spec.name: spec
@@ -78,13 +109,15 @@ COMMANDS: dict[str, Spec] = {
         _change("add", Field("kind", Type.TEXT), Field("text", Type.TEXT),
                 Field("place", Type.PLACE), Field("after", Type.AFTER, required=False),
                 Field("id", Type.ID, required=False, attr="sticky_id"),
+                _optional("anonymous", Type.BOOL),
                 service="sticky_add", doc="a new sticky"),
         _change("update", STICKY, Field("text", Type.TEXT, required=False),
                 Field("base", Type.COUNT, required=False),
                 Field("kind", Type.TEXT, required=False),
                 Field("parallel", Type.BOOL, required=False),
-                service="sticky_update", about="sticky_id", one_of=("text", "kind", "parallel"),
-                doc="sets each field given"),
+                _optional("owner", Type.TEXT),
+                service="sticky_update", about="sticky_id",
+                one_of=("text", "kind", "parallel", "owner"), doc="sets each field given"),
         _change("move", STICKY, Field("place", Type.PLACE),
                 Field("after", Type.AFTER, required=False),
                 service="sticky_move", about="sticky_id", doc="moves a sticky"),
@@ -92,17 +125,9 @@ COMMANDS: dict[str, Spec] = {
                 doc="deletes a sticky (restorable)"),
         _change("restore", STICKY, service="sticky_restore", about="sticky_id",
                 doc="brings a deleted sticky back"),
-        _change("board", Field("title", Type.TEXT, required=False),
-                Field("goal", Type.TEXT, required=False),
-                Field("first_event", Type.TEXT, required=False),
-                Field("last_event", Type.TEXT, required=False),
-                Field("phase", Type.PHASE, required=False),
-                Field("private_brainstorm", Type.BOOL, required=False),
-                Field("locked", Type.BOOL, required=False),
-                role=Role.FACILITATOR, service="board_update",
-                one_of=("title", "goal", "first_event", "last_event", "phase",
-                        "private_brainstorm", "locked"),
-                doc="changes the workshop's own details and state"),
+        _change("board", *BOARD_FIELDS, role=Role.FACILITATOR, service="board_update",
+                one_of=tuple(field.wire for field in BOARD_FIELDS),
+                doc="changes the workshop's own details, state and settings"),
         _change("timer", Field("action", Type.TEXT), Field("seconds", Type.COUNT, required=False),
                 role=Role.FACILITATOR, service="timer_set",
                 doc="starts, pauses, resumes, lengthens or stops the shared timebox"),
@@ -114,6 +139,46 @@ COMMANDS: dict[str, Spec] = {
                 service="participant_undo", doc="takes back what one person added and deleted"),
         _change("reveal", role=Role.FACILITATOR, service="board_reveal",
                 doc="shows everyone the stickies written privately"),
+        _change("merge", STICKY, Field("stickies", Type.IDS), service="stickies_merge",
+                about="sticky_id", doc="merges duplicates into one sticky"),
+        _change("split", STICKY, _optional("stickies", Type.IDS), service="sticky_split",
+                about="sticky_id", doc="takes merged stickies out again"),
+        _change("dismiss", STICKY, Field("other", Type.ID), service="duplicate_dismiss",
+                about="sticky_id", doc="says two stickies are not duplicates"),
+        _change("vote", STICKY, service="vote_add", about="sticky_id",
+                doc="gives a pain point a vote"),
+        _change("unvote", STICKY, service="vote_remove", about="sticky_id",
+                doc="takes a vote back"),
+        _change("votes_clear", role=Role.FACILITATOR, service="votes_clear",
+                doc="takes every vote back"),
+        _change("timing", Field("events", Type.IDS), _optional("size", Type.TEXT),
+                _optional("estimate", Type.TEXT), _optional("work", Type.TEXT),
+                _optional("wait", Type.TEXT), service="timing_set",
+                one_of=("size", "estimate", "work", "wait"),
+                doc="sizes a step, or a group of 2-3 consecutive steps"),
+        _change("untime", Field("timing", Type.ID, attr="timing_id"), service="timing_clear",
+                doc="takes a timing away"),
+        _change("round", Field("action", Type.TEXT), _optional("events", Type.IDS),
+                role=Role.FACILITATOR, service="round_set",
+                doc="starts, reveals or ends an estimation round"),
+        _change("pick", _optional("size", Type.TEXT), service="round_pick",
+                doc="picks a size in the estimation round"),
+        _change("action_add", Field("text", Type.TEXT), *ACTION_FIELDS,
+                _optional("source", Type.ID), _optional("id", Type.ID, attr="action_id"),
+                service="action_add", while_ended=True, doc="a new follow-up action"),
+        _change("action_update", ACTION, _optional("text", Type.TEXT), *ACTION_FIELDS,
+                service="action_update", while_ended=True,
+                one_of=("text", "owner", "owner_participant", "due", "status"),
+                doc="sets each field of an action given"),
+        _change("action_delete", ACTION, service="action_delete", while_ended=True,
+                doc="deletes an action (restorable)"),
+        _change("action_restore", ACTION, service="action_restore", while_ended=True,
+                doc="brings a deleted action back"),
+        _change("followup", _optional("at", Type.TEXT), _optional("minutes", Type.COUNT),
+                _optional("purposes", Type.TEXTS), _optional("notes", Type.TEXT),
+                role=Role.FACILITATOR, service="followup_set", while_ended=True,
+                one_of=("at", "minutes", "purposes", "notes"),
+                doc="sets the follow-up meeting and what the output is for"),
         _change("starter", Field("starter", Type.TEXT), role=Role.FACILITATOR,
                 service="workshop_apply_starter", doc="fills an empty board from a template"),
         _change("end", role=Role.FACILITATOR, service="workshop_end",
@@ -177,7 +242,7 @@ class _Reader:
                 return UUID(value)
             except ValueError:
                 pass
-        raise self.refuse(f"'{name}' must be a sticky id.")
+        raise self.refuse(f"'{name}' must be an id (a UUID).")
 
     def _bool(self, name: str, value: Any) -> bool:
         if not isinstance(value, bool):
@@ -194,6 +259,23 @@ class _Reader:
             known = ", ".join(Phase.values)
             raise self.refuse(f"'{name}' must be one of the agenda's phases: {known}.")
         return str(value)
+
+    def _ids(self, name: str, value: Any) -> list[UUID]:
+        if not isinstance(value, list) or len(value) > LIMITS.ids_per_command:
+            raise self.refuse(f"'{name}' must be a list of at most {LIMITS.ids_per_command} ids.")
+        return [self._uuid(name, item) for item in value]
+
+    def _texts(self, name: str, value: Any) -> list[str]:
+        if not isinstance(value, list) or len(value) > LIMITS.ids_per_command:
+            raise self.refuse(
+                f"'{name}' must be a list of at most {LIMITS.ids_per_command} strings."
+            )
+        return [self._text(name, item) for item in value]
+
+    def _object(self, name: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.refuse(f"'{name}' must be an object.")
+        return value
 
     def _place(self, name: str, value: Any) -> Place:
         if not isinstance(value, dict):
@@ -212,6 +294,9 @@ READERS = {
     Type.COUNT: _Reader._count,
     Type.PHASE: _Reader._phase,
     Type.PLACE: _Reader._place,
+    Type.IDS: _Reader._ids,
+    Type.TEXTS: _Reader._texts,
+    Type.OBJECT: _Reader._object,
 }
 
 

@@ -48,17 +48,24 @@ class Views:
     between processes (inside the deployment); each process writes to each of its sockets the
     frame for what that socket's viewer may see, serialised once per distinct view."""
 
-    def __init__(self, content: dict[str, Any], entities: list[EntityState]) -> None:
-        self.content, self.entities = content, entities
+    def __init__(
+        self, content: dict[str, Any], entities: list[EntityState], *, sender: int | None = None
+    ) -> None:
+        self.content, self.entities, self.sender = content, entities, sender
         self.restricted = [e.audience for e in entities if e.audience is not None]
 
     def frame_for(self, viewer: Viewer, frames: dict[tuple[bool, ...], str]) -> str:
         signature = tuple(audience.admits(viewer) for audience in self.restricted)
+        if self.sender is not None:  # an anonymous change: who made it is the sender's alone
+            signature += (viewer.participant == self.sender,)
         frame = frames.get(signature)
         if frame is None:
             states = (view(viewer, entity) for entity in self.entities)
             entities = [state for state in states if state is not None]
-            frame = json.dumps(self.content | {"entities": entities}, separators=(",", ":"))
+            content = self.content
+            if self.sender is not None and viewer.participant != self.sender:
+                content = content | {"op": None, "by": None}
+            frame = json.dumps(content | {"entities": entities}, separators=(",", ":"))
             frames[signature] = frame
         return frame
 
@@ -67,7 +74,8 @@ class Views:
             [e.key, e.state, e.audience.as_json() if e.audience else None, e.redacted]
             for e in self.entities
         ]
-        return VIEWS + json.dumps({"content": self.content, "entities": entities})
+        message = {"content": self.content, "entities": entities, "sender": self.sender}
+        return VIEWS + json.dumps(message)
 
     @classmethod
     def decode(cls, frame: str) -> "Views":
@@ -76,7 +84,7 @@ class Views:
             EntityState(key, state, Audience.from_json(audience) if audience else None, redacted)
             for key, state, audience, redacted in message["entities"]
         ]
-        return cls(message["content"], entities)
+        return cls(message["content"], entities, sender=message.get("sender"))
 
 
 def channel(board_id: int) -> str:

@@ -18,6 +18,10 @@ class Limits:
     frame_burst: int = 40
     # Live stickies one participant may have made on a board, so that nobody fills it alone.
     stickies_per_participant: int = 1000
+    # Ids (or strings) one command may list: the stickies merged at once, say.
+    ids_per_command: int = 50
+    # Follow-up actions on one board.
+    actions_per_board: int = 500
     # People joining from one network address in a minute: a room of 30 behind one address
     # gets in at once; a script does not fill the workshop.
     joins_per_minute_per_address: int = 60

@@ -125,19 +125,24 @@ async def apublish(workshop_id: int, content: dict[str, Any]) -> None:
 
 
 def publish_entities(
-    workshop_id: int, content: dict[str, Any], entities: list[EntityState]
+    workshop_id: int,
+    content: dict[str, Any],
+    entities: list[EntityState],
+    *,
+    sender: int | None = None,
 ) -> None:
     """Send a message carrying entity states (`content["entities"]` is filled in here): one
     frame for all when everyone may see everything in it, else one per kind of viewer, each with
     what that viewer may see (workshops/visibility.py). Every socket gets it, so no viewer ever
-    sees a gap in the sequence numbers."""
+    sees a gap in the sequence numbers. With `sender` (an anonymous change), only that
+    participant's sockets get the message's `by` and `op`."""
     whole = content | {"entities": [entity.state for entity in entities]}
-    if all(entity.audience is None for entity in entities):
+    if sender is None and all(entity.audience is None for entity in entities):
         publish(workshop_id, whole)
-    elif len(encode(whole)) > LIMITS.frame_out_bytes:
+    elif sender is None and len(encode(whole)) > LIMITS.frame_out_bytes:
         publish(workshop_id, whole)  # too big: everyone catches up (publish says so)
     else:
-        fanout.hub.publish_views(workshop_id, fanout.Views(content, entities))
+        fanout.hub.publish_views(workshop_id, fanout.Views(content, entities, sender=sender))
 
 
 def publish_on_commit(build: Callable[[], None]) -> None:

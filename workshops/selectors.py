@@ -10,10 +10,11 @@ from workshops.visibility import Viewer, stickies_seen_by
 
 
 def live(workshop: Workshop) -> Any:
-    """Every sticky on the board that is not deleted, private ones included."""
-    return Sticky.objects.filter(workshop=workshop, deleted_at__isnull=True).select_related(
-        "created_by"
-    )
+    """Every sticky on the board that is not deleted or merged into another, private ones
+    included."""
+    return Sticky.objects.filter(
+        workshop=workshop, deleted_at__isnull=True, merged_into__isnull=True
+    ).select_related("created_by")
 
 
 @dataclass

@@ -11,7 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +31,7 @@ from segno import make_qr
 
 from workshops import access, entities, rates, services
 from workshops.agenda import PHASES, PhaseInfo
+from workshops.exports import ics
 from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
@@ -423,6 +431,36 @@ def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
             "Content-Disposition": content_disposition_header(True, filename),
             "Cache-Control": "private, no-store",
         },
+    )
+
+
+@require_GET
+def followup_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The follow-up meeting as a calendar invitation, for anyone who may look at the board."""
+    workshop = _visitor(request, slug).workshop
+    board_url = request.build_absolute_uri(reverse("board", args=[workshop.slug]))
+    try:
+        body = ics.followup_ics(workshop, board_url=board_url)
+    except ValueError as missing:
+        return HttpResponse(str(missing), status=404, content_type="text/plain; charset=utf-8")
+    filename = f"{slugify(workshop.title) or 'workshop'}-follow-up.ics"
+    return HttpResponse(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@require_GET
+def duplicates(request: HttpRequest, slug: str) -> JsonResponse:
+    """Likely duplicates on the board (shared stickies only), for the clean-up phase."""
+    workshop = _visitor(request, slug).workshop
+    return JsonResponse(
+        {"suggestions": services.duplicate_suggestions(workshop)},
+        headers={"Cache-Control": "private, no-store"},
     )
 
 

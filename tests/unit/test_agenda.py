@@ -115,7 +115,8 @@ def test_ready_flags_count_for_the_phase_they_were_given_in(
     assert ready == ["Alice"]
     state = entities.participant_state(Participant.objects.get(pk=alice.pk)).state
     assert state == {"entity": "participant", "id": alice.pk, "version": 2, "name": "Alice",
-                     "ready_phase": "brainstorm"}  # fmt: skip
+                     "ready_phase": "brainstorm", "picked": False, "votes": {},
+                     "pick": None}  # fmt: skip
     services.board_update(workshop=board, by=fran, op=None, phase=Phase.ORDER)
     board.refresh_from_db()
     assert not [p for p in board.participants.all() if p.ready_phase == board.phase]

@@ -3,6 +3,7 @@ brainstorm and its reveal, ending and reopening. Each is one change of the board
 live on every screen."""
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -12,9 +13,10 @@ from workshops import text as typed
 from workshops.agenda import Phase
 from workshops.kinds import Kind
 from workshops.limits import LIMITS
-from workshops.models import Participant, Sticky, Workshop
+from workshops.models import Participant, Workshop
 from workshops.selectors import live
-from workshops.services.changes import change
+from workshops.services.changes import Change, change
+from workshops.timings import TimingError, read_sizes
 
 DEFAULT_FIRST_EVENT = "Somebody had an idea"
 DEFAULT_LAST_EVENT = "A customer used the new feature"
@@ -36,10 +38,16 @@ def board_update(
     phase: str | None = None,
     private_brainstorm: bool | None = None,
     locked: bool | None = None,
+    votes_each: int | None = None,
+    votes_per_sticky: int | None = None,
+    votes_hidden: bool | None = None,
+    anonymous_pain: bool | None = None,
+    sizes: dict[str, Any] | None = None,
+    calendar_days: bool | None = None,
 ) -> Workshop:
-    """Change the workshop's own details or state; each field given is set. Going to another
-    phase (back too) changes no sticky: nothing is lost; people's ready flags were for the
-    phase they were given in."""
+    """Change the workshop's own details, state or settings; each field given is set. Going to
+    another phase (back too) changes no sticky: nothing is lost; people's ready flags were for
+    the phase they were given in."""
     with change("board", workshop=workshop, by=by, op=op) as now:
         board = now.board()
         fields = []
@@ -75,8 +83,55 @@ def board_update(
             board.locked = locked
             fields.append("locked")
             now.say("locked the board" if locked else "unlocked the board")
+        fields += _voting(now, board, votes_each, votes_per_sticky, votes_hidden)
+        if anonymous_pain is not None:
+            board.anonymous_pain = anonymous_pain
+            fields.append("anonymous_pain")
+            now.say(f"{'allowed' if anonymous_pain else 'stopped'} pain points without a name")
+        if sizes is not None:
+            try:
+                board.sizes = read_sizes(sizes)
+            except TimingError as wrong:
+                raise ValidationError(str(wrong)) from None
+            fields.append("sizes")
+            now.say("changed what the sizes mean")
+        if calendar_days is not None:
+            board.calendar_days = calendar_days
+            fields.append("calendar_days")
+            now.say(f"counted time in {'calendar' if calendar_days else 'working'} days")
         now.touch_board(*fields)
         return board
+
+
+MOST_VOTES = 20
+
+
+def _voting(
+    now: Change,
+    board: Workshop,
+    each: int | None,
+    per_sticky: int | None,
+    hidden: bool | None,
+) -> list[str]:
+    fields = []
+    if each is not None:
+        if not 1 <= each <= MOST_VOTES:
+            raise ValidationError(f"Each person has 1 to {MOST_VOTES} votes.")
+        board.votes_each = each
+        fields.append("votes_each")
+        now.say(f"gave everyone {each} vote{'s' * (each > 1)}")
+    if per_sticky is not None:
+        board.votes_per_sticky = per_sticky
+        fields.append("votes_per_sticky")
+        now.say(f"allowed {per_sticky} vote{'s' * (per_sticky > 1)} per sticky from each person")
+    if not 1 <= board.votes_per_sticky <= board.votes_each:
+        raise ValidationError("The most votes per sticky is 1 up to the votes each person has.")
+    if hidden is not None and hidden != board.votes_hidden:
+        board.votes_hidden = hidden
+        fields.append("votes_hidden")
+        now.touch_tally()  # who sees the totals changed
+        now.say("hid the votes until they are shown" if hidden else "showed everyone the votes")
+    return fields
 
 
 TIMER_ACTIONS = ("start", "pause", "resume", "add", "stop")
@@ -209,10 +264,7 @@ def board_reveal(*, workshop: Workshop, by: Participant | None, op: str | None) 
     """Show everyone every private sticky at once, and end the silent brainstorm. Returns how
     many were revealed."""
     with change("reveal", workshop=workshop, by=by, op=op) as now:
-        hidden = list(
-            Sticky.objects.filter(workshop=now.workshop, private=True).select_related("created_by")
-        )
-        now.touch_all(hidden, private=False)
+        hidden = now.reveal_all()
         now.board().private_brainstorm = False
         now.touch_board("private_brainstorm")
         count = sum(1 for sticky in hidden if sticky.deleted_at is None)
@@ -241,3 +293,72 @@ def workshop_reopen(
         now.touch_board("ended_at")
         now.say("reopened the workshop")
         return board
+
+
+PURPOSES = {
+    "improve": "improve the path",
+    "release": "plan the first release",
+    "risks": "mitigate the risks",
+}
+SHORTEST_MEETING, LONGEST_MEETING = 15, 8 * 60  # minutes
+
+
+def followup_set(
+    *,
+    workshop: Workshop,
+    by: Participant | None,
+    op: str | None,
+    at: str | None = None,
+    minutes: int | None = None,
+    purposes: list[str] | None = None,
+    notes: str | None = None,
+) -> Workshop:
+    """The follow-up meeting: when (`at`, ISO 8601 with the offset from UTC; "" clears it), how
+    long, and what the output will be used for; each field given is set."""
+    with change("followup", workshop=workshop, by=by, op=op) as now:
+        board, fields = now.board(), []
+        if at is not None:
+            board.followup_at = _moment(at)
+            fields.append("followup_at")
+        if minutes is not None:
+            if not SHORTEST_MEETING <= minutes <= LONGEST_MEETING:
+                raise ValidationError(
+                    f"A follow-up meeting lasts {SHORTEST_MEETING} minutes to 8 hours."
+                )
+            board.followup_minutes = minutes
+            fields.append("followup_minutes")
+        if purposes is not None:
+            unknown = [p for p in purposes if p not in PURPOSES]
+            if unknown:
+                raise ValidationError(
+                    f"The output is for {', '.join(PURPOSES)} (say more in the notes);"
+                    f" not “{unknown[0][:30]}”."
+                )
+            board.followup_purposes = [p for p in PURPOSES if p in purposes]
+            fields.append("followup_purposes")
+        if notes is not None:
+            board.followup_notes = typed.cleaned(notes, lines=True)
+            if len(board.followup_notes) > LIMITS.workshop_goal:
+                raise ValidationError(f"The notes hold {LIMITS.workshop_goal} characters at most.")
+            fields.append("followup_notes")
+        now.touch_board(*fields)
+        when = board.followup_at
+        now.say(f"set the follow-up for {when:%Y-%m-%d %H:%M}" if when else "changed the follow-up")
+        return board
+
+
+def _moment(value: str) -> datetime | None:
+    if not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError(
+            "Give the follow-up's date and time with its offset from UTC, like"
+            f" 2027-01-14T10:00:00+01:00; not “{value[:30]}”."
+        )
+    if not 2000 <= moment.year <= 2100:
+        raise ValidationError("The follow-up's date should be in this century.")
+    return moment

@@ -17,13 +17,12 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from workshops import entities, protocol
 from workshops.access import Role
 from workshops.commands import COMMANDS, Spec
-from workshops.models import Operation, Participant, Sticky, Workshop
+from workshops.models import Action, Dismissal, Operation, Participant, Sticky, Timing, Workshop
 from workshops.services import rows
 from workshops.visibility import Viewer, sees_sticky
 
@@ -62,35 +61,48 @@ class Change:
     sticky: Sticky | None = None  # the one the command is about, read as the change began
     touched: dict[str, entities.Entity] = field(default_factory=dict)
     said: list[str] = field(default_factory=list)
+    anonymous: bool = False  # nobody but the sender learns who made this change
     _board: Workshop | None = None
 
     @property
     def viewer(self) -> Viewer:
         return Viewer(participant=self.by.pk, facilitator=self.facilitator)
 
-    def touch(self, sticky: Sticky) -> None:
-        """Write a sticky (new or changed) with its next version."""
-        sticky.version += 1
-        sticky.updated_at = timezone.now()
-        if sticky._state.adding:
-            rows.insert(sticky)
+    def touch(self, row: Sticky | Timing | Action | Dismissal) -> None:
+        """Write a sticky (or another entity with a row of its own: a timing, an action, a
+        dismissed pair), new or changed, with its next version."""
+        row.version += 1
+        if not isinstance(row, Dismissal):
+            row.updated_at = timezone.now()
+        if row._state.adding:
+            rows.insert(row)
         else:
-            rows.update(sticky)
-        self.touched[entities.key(sticky)] = sticky
+            rows.update(row)
+        self.touched[entities.key(row)] = row
 
-    def touch_all(self, stickies: list[Sticky], **values: object) -> None:
-        """Give these stickies the same new values, each its next version, in one statement
-        (a reveal changes hundreds at once; they were read under the change's lock)."""
-        moment = timezone.now()
-        for sticky in stickies:
-            for name, value in values.items():
-                setattr(sticky, name, value)
-            sticky.version += 1
-            sticky.updated_at = moment
-            self.touched[entities.key(sticky)] = sticky
-        Sticky.objects.filter(pk__in=[sticky.pk for sticky in stickies]).update(
-            version=F("version") + 1, updated_at=moment, **values
+    def touch_tally(self) -> None:
+        """The vote totals changed (or who may see them)."""
+        board = self.board()
+        board.votes_version += 1
+        Workshop.objects.filter(pk=board.pk).update(votes_version=board.votes_version)
+        self.touched[f"tally:{board.pk}"] = entities.Tally(board)
+
+    def touch_round(self, *fields: str) -> None:
+        """The estimation round changed: these fields of the board, and the picks."""
+        board = self.board()
+        board.round_version += 1
+        Workshop.objects.filter(pk=board.pk).update(
+            round_version=board.round_version, **{name: getattr(board, name) for name in fields}
         )
+        self.touched[f"round:{board.pk}"] = entities.Round(board)
+
+    def reveal_all(self) -> list[Sticky]:
+        """Make every private sticky of the board public, each with its next version, in one
+        statement (a reveal changes hundreds at once). Returns them, deleted ones too."""
+        revealed = rows.reveal(self.workshop.pk, timezone.now())
+        for sticky in revealed:
+            self.touched[entities.key(sticky)] = sticky
+        return revealed
 
     def board(self) -> Workshop:
         """The board's own state as it is now (read once, under the change's lock)."""
@@ -119,6 +131,12 @@ class Change:
     def say(self, summary: str) -> None:
         """What the history says of this change, in words."""
         self.said.append(summary)
+
+    def say_anonymously(self, summary: str) -> None:
+        """Say it, and keep who did it from everyone else: the history shows nobody, and the
+        others' patches carry neither `by` nor `op`."""
+        self.said.append(summary)
+        self.anonymous = True
 
     def about(self, *, deleted: bool = False) -> Sticky:
         """The sticky the command is about; a deleted one only when asked for (to restore it).
@@ -235,15 +253,18 @@ def _finish(change: Change) -> None:
             participant=change.by,
             client_op=change.op,
             action=change.spec.name,
+            anonymous=change.anonymous,
             summary=summary[:400],
             entities=list(change.touched),
         )
     )
     seq, op, by, touched = change.seq, change.op, change.by.pk, list(change.touched.values())
+    anonymous = change.anonymous
 
     def broadcast() -> None:
         patch = protocol.message("patch", seq=seq, op=op, by=by, entities=[])
-        protocol.publish_entities(workshop.pk, patch, entities.states(touched))
+        sender = by if anonymous else None
+        protocol.publish_entities(workshop.pk, patch, entities.states(touched), sender=sender)
         workshop.seq = max(workshop.seq, seq)
 
     protocol.publish_on_commit(broadcast)

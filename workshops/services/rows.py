@@ -16,7 +16,7 @@ from uuid import UUID
 from django.db import connection
 from django.db.models import Field, Model
 
-from workshops.models import Operation, Participant, Sticky
+from workshops.models import Participant, Sticky
 
 type Converter = Callable[[Any, Any, Any], Any]
 type Reader = tuple[str, list[str], list[tuple[Any, list[Converter]]]]
@@ -110,7 +110,7 @@ def _values(instance: Model, fields: "list[Field[Any, Any]]", *, add: bool) -> l
     return [field.get_db_prep_save(field.pre_save(instance, add), connection) for field in fields]
 
 
-def insert(instance: Sticky | Operation) -> None:
+def insert(instance: Model) -> None:
     """INSERT every column of a new row (its primary key is given, or the database's own)."""
     sql, fields = _insert_sql(type(instance))
     with connection.cursor() as cursor:
@@ -119,8 +119,41 @@ def insert(instance: Sticky | Operation) -> None:
     instance._state.db = connection.alias
 
 
-def update(instance: Sticky) -> None:
+def update(instance: Model) -> None:
     """UPDATE every column of a row already there."""
     sql, fields = _update_sql(type(instance))
     with connection.cursor() as cursor:
         cursor.execute(sql, _values(instance, fields, add=False))
+
+
+@cache
+def _reveal_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = _reader(Sticky, "s")[0].replace("s.", "")
+    private, version = (
+        _quote(Sticky._meta.get_field("private")),
+        _quote(Sticky._meta.get_field("version")),
+    )
+    updated, workshop = (
+        _quote(Sticky._meta.get_field("updated_at")),
+        _quote(Sticky._meta.get_field("workshop")),
+    )
+    return (
+        f"UPDATE {quote(Sticky._meta.db_table)} SET {private} = %s, {version} = {version} + 1,"  # noqa: S608
+        f" {updated} = %s WHERE {workshop} = %s AND {private} RETURNING {columns}"
+    )
+
+
+def reveal(workshop_id: int, moment: Any) -> list[Sticky]:
+    """Make every private sticky of a board public, each with its next version, in one
+    statement that returns them as they now are (with their authors, read in one more)."""
+    field = Sticky._meta.get_field("updated_at")
+    values = [False, field.get_db_prep_save(moment, connection), workshop_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_reveal_sql(), values)
+        found: list[Sticky] = [_read(Sticky, "s", row) for row in cursor.fetchall()]
+    authors = {sticky.created_by_id for sticky in found}
+    people = Participant.objects.in_bulk([pk for pk in authors if pk is not None])
+    for sticky in found:
+        sticky.created_by = people.get(sticky.created_by_id)
+    return found

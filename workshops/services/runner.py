@@ -9,12 +9,21 @@ from django.db import DatabaseError, connection, transaction
 
 from workshops.commands import COMMANDS, Command
 from workshops.models import Participant, Workshop
-from workshops.services import agenda, moderation, starters, stickies
+from workshops.services import (
+    actions,
+    agenda,
+    merges,
+    moderation,
+    sizing,
+    starters,
+    stickies,
+    votes,
+)
 
 type Outcome = Any  # what the service returned, or the exception that refused the command
 
 # The modules whose functions the registry names as services.
-SERVICE_MODULES = (stickies, agenda, moderation, starters)
+SERVICE_MODULES = (stickies, agenda, moderation, starters, merges, votes, sizing, actions)
 
 
 def service_of(name: str) -> Any:

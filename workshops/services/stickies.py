@@ -57,6 +57,11 @@ def _rank(
     return _rebalance(change, list(siblings), after)
 
 
+def rank_in(change: Change, sticky: Sticky, place: Place) -> str:
+    """The rank for a sticky going to the end of `place`."""
+    return _rank(change, sticky.kind, place, END, sticky.pk)
+
+
 def _rebalance(change: Change, siblings: list[Sticky], after: UUID | str | None) -> str:
     """Give every sticky of a place a fresh, short rank in the same order, leaving room for
     one more right after `after`; returns that one's rank. Each sticky whose rank changed is
@@ -183,16 +188,22 @@ def sticky_add(
     place: Place,
     after: UUID | str | None = END,
     sticky_id: UUID | None = None,
+    anonymous: bool | None = None,
 ) -> Sticky:
     """A new sticky; during a silent brainstorm it is private to its author until revealed.
     The sender may choose its id (`sticky_id`), so that its next add can go right after it
-    before this one is confirmed."""
+    before this one is confirmed. A pain point may be posted without a name when the
+    facilitator allows it: nobody sees who wrote it, in the board or in the history."""
     with change("add", workshop=workshop, by=by, op=op) as now:
         kind, text = _check_kind(kind), _clean_text(text)
         _check_room(now)
         if sticky_id is not None and Sticky.objects.filter(pk=sticky_id).exists():
             raise ValidationError("That sticky id is taken: make a new one.")
         private = now.workshop.private_brainstorm
+        if anonymous and not (kind == Kind.PAIN and now.board().anonymous_pain):
+            raise ValidationError(
+                "Only pain points can be posted without a name, when the facilitator allows it."
+            )
         place = _check_place(now, kind, place, private=private)
         sticky = Sticky(
             id=sticky_id or uuid4(),
@@ -204,10 +215,16 @@ def sticky_add(
             rank=_rank(now, kind, place, after, None),
             created_by=now.by,
             private=private,
+            anonymous=bool(anonymous),
             version=0,
         )
         now.touch(sticky)
-        now.say(f"added {_a(kind)} {named(sticky)}" if not private else f"added {named(sticky)}")
+        if anonymous:
+            now.say_anonymously(f"someone added {_a(kind)} without a name: {named(sticky)}")
+        else:
+            now.say(
+                f"added {_a(kind)} {named(sticky)}" if not private else f"added {named(sticky)}"
+            )
         return sticky
 
 
@@ -221,11 +238,12 @@ def sticky_update(
     base: int | None = None,
     kind: str | None = None,
     parallel: bool | None = None,
+    owner: str | None = None,
 ) -> Sticky:
-    """Change text, kind or 'in parallel'; each field given is set. A text edit that names the
-    version of the text it was based on (`base`) is refused when the text has changed since
-    (Conflict): nobody's typing is saved over someone else's by surprise. Without `base`, the
-    last write wins. Moves and kind changes do not change the text's version."""
+    """Change text, kind, 'in parallel' or a check's owner; each field given is set. A text
+    edit that names the version of the text it was based on (`base`) is refused when the text
+    has changed since (Conflict): nobody's typing is saved over someone else's by surprise.
+    Without `base`, the last write wins. Moves and kind changes do not change the text's version."""
     with change("update", workshop=workshop, by=by, op=op, about=sticky_id) as now:
         sticky = now.about()
         if text is not None:
@@ -252,6 +270,13 @@ def sticky_update(
                 raise ValidationError("Only events can run in parallel with the one before.")
             sticky.parallel = parallel
             now.say(f"marked {named(sticky)} {'' if parallel else 'not '}in parallel")
+        if owner is not None:
+            if sticky.kind != Kind.CHECK:
+                raise ValidationError("Only checks and gates have an owner who signs them off.")
+            sticky.owner = " ".join(typed.cleaned(owner).split())
+            if len(sticky.owner) > (most := LIMITS.display_name * 2):
+                raise ValidationError(f"An owner's name holds {most} characters at most.")
+            now.say(f"gave {named(sticky)} its owner: {sticky.owner or 'nobody'}")
         now.touch(sticky)
         return sticky
 

@@ -1,0 +1,70 @@
+"""Dot voting on pain points: each participant has the workshop's number of votes, at most so
+many on one sticky. Who voted for what is never shown to anyone but the voter; while the votes
+are hidden, the totals are the facilitators' alone (`entities.tally_state`)."""
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+
+from workshops import entities
+from workshops.kinds import Kind
+from workshops.models import Participant, Vote, Workshop
+from workshops.services.changes import change
+from workshops.services.stickies import named
+
+
+def vote_add(
+    *, workshop: Workshop, by: Participant | None, op: str | None, sticky_id: UUID
+) -> Vote:
+    """Give a pain point one of your votes."""
+    with change("vote", workshop=workshop, by=by, op=op, about=sticky_id) as now:
+        sticky, board, voter = now.about(), now.board(), now.by
+        if sticky.kind != Kind.PAIN:
+            raise ValidationError("Votes go to pain points.")
+        if sticky.private:
+            raise ValidationError("Private stickies can get votes after the reveal.")
+        votes = entities.ballot(voter)
+        if sum(votes.values()) >= board.votes_each:
+            raise ValidationError(
+                f"You have given all your {board.votes_each} votes: take one back to move it."
+            )
+        if votes.get(str(sticky.pk), 0) >= board.votes_per_sticky:
+            most = board.votes_per_sticky
+            raise ValidationError(
+                f"One sticky can have at most {most} vote{'s' * (most > 1)} from each person."
+            )
+        vote = Vote.objects.create(workshop=now.workshop, participant=voter, sticky=sticky)
+        now.touch_participant(voter)
+        now.touch_tally()
+        now.say("voted")  # never for what: the history is read by everyone
+        return vote
+
+
+def vote_remove(
+    *, workshop: Workshop, by: Participant | None, op: str | None, sticky_id: UUID
+) -> None:
+    """Take back one of your votes from a sticky."""
+    with change("unvote", workshop=workshop, by=by, op=op, about=sticky_id) as now:
+        sticky, voter = now.about(deleted=True), now.by
+        mine = Vote.objects.filter(participant=voter, sticky=sticky).order_by("-pk").first()
+        if mine is None:
+            raise ValidationError(f"You have no vote on {named(sticky)}.")
+        mine.delete()
+        now.touch_participant(voter)
+        now.touch_tally()
+        now.say("took a vote back")
+
+
+def votes_clear(*, workshop: Workshop, by: Participant | None, op: str | None) -> int:
+    """Take every vote back (to vote again). Returns how many there were."""
+    with change("votes_clear", workshop=workshop, by=by, op=op) as now:
+        given = Vote.objects.filter(workshop=now.workshop)
+        voters = list(Participant.objects.filter(pk__in=given.values("participant")))
+        count, _ = given.delete()
+        if not count:
+            raise ValidationError("There are no votes to clear.")
+        for voter in voters:
+            now.touch_participant(voter)
+        now.touch_tally()
+        now.say(f"cleared all {count} vote{'s' * (count > 1)}")
+        return count
