@@ -36,9 +36,10 @@ from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
-from workshops.models import Participant, Workshop
+from workshops.models import Action, Participant, Timing, Workshop
 from workshops.rendering import board_context, render_board
 from workshops.starters import BLANK, STARTERS
+from workshops.visibility import Viewer, views
 
 
 class PageRequest(HttpRequest):
@@ -139,7 +140,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "observers": observers,
         "board_html": render_board(workshop, me.viewer),
         **board_context(workshop),
-        **agenda_context(workshop),
+        **agenda_context(workshop, me.viewer),
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
@@ -170,18 +171,28 @@ def _phase_json(info: PhaseInfo) -> dict[str, object]:
     }
 
 
-def agenda_context(workshop: Workshop) -> dict[str, object]:
-    """What the agenda bar needs: the phases, the board's state, who is ready."""
-    people = workshop.participants.filter(removed_at__isnull=True)
+def agenda_context(workshop: Workshop, viewer: Viewer) -> dict[str, object]:
+    """What the agenda bar and the phases' panels need: the phases, the board's state, who is
+    ready, and the phase work's entities (votes, the round, timings, actions) as this viewer
+    may see them."""
+    people = list(workshop.participants.filter(removed_at__isnull=True))
+    facilitators = {person.pk for person in people if person.user_id is not None}
+    work: list[entities.Entity] = [
+        entities.Tally(workshop),
+        entities.Round(workshop),
+        *Timing.objects.filter(workshop=workshop, deleted_at__isnull=True),
+        *Action.objects.filter(workshop=workshop, deleted_at__isnull=True),
+    ]
     return {
         "phases": list(PHASES.values()),
         "phase": PHASES[workshop.phase],
         "agenda_phases": {key: _phase_json(info) for key, info in PHASES.items()},
         "board_state": entities.board_state(workshop).state,
         "people_state": [
-            entities.participant_state(person).state | {"facilitator": person.user_id is not None}
-            for person in people
+            state | {"facilitator": state["id"] in facilitators}
+            for state in entities.people_states(people, viewer)
         ],
+        "work_state": views(viewer, entities.states(work)),
     }
 
 

@@ -9,6 +9,7 @@ import { Editor } from "./board/editor.js";
 import { wireDialogsAndCopy, wireZoom } from "./board/page.js";
 import { LiveSocket } from "./board/socket.js";
 import { BoardView } from "./board/view.js";
+import { wirePhaseWork } from "./board/work.js";
 
 const root = document.getElementById("board");
 
@@ -20,6 +21,7 @@ if (root) {
   const live = new LiveSocket(socketPath, board, participant);
   const editor = root.dataset.canEdit ? new Editor(board, live) : null;
   const agenda = new Agenda(live, board, { participant, facilitator: root.dataset.role === "facilitator" });
+  wirePhaseWork({ live, board, editor, agenda, participant, facilitator: root.dataset.role === "facilitator", canEdit: Boolean(root.dataset.canEdit) });
   wireZoom();
   window.p2pboard = { board, live, editor, agenda };
   performance.mark("board-wired");

@@ -64,6 +64,10 @@ export class BoardView {
       },
       participant: (state) => tell("board:participant", state),
     };
+    // The phase work's entities are shown by their own modules (board/work/*.js), told here.
+    for (const kind of ["tally", "round", "timing", "action", "dismissal"]) {
+      this.appliers[kind] = (state) => tell(`board:${kind}`, state);
+    }
     this.versions.set(`board:${slug}`, Number(this.content.dataset.boardVersion));
     this.readVersions();
   }
@@ -141,8 +145,10 @@ export class BoardView {
 
   place(state) {
     this.remove(state.id, state);
-    if (state.deleted) return;
+    if (state.deleted || !state.html) return; // deleted, or merged into another
     const fresh = fromHtml(state.html);
+    // Marks the phase work adds to a sticky (votes, sizes) are drawn again on each new copy.
+    queueMicrotask(() => document.dispatchEvent(new CustomEvent("board:placed", { detail: state.id })));
     if (state.kind === "event" && !state.parked) {
       let column = document.getElementById(`c-${state.id}`);
       if (column) {

@@ -1,0 +1,2 @@
+// See board/work.js.
+export function wireFollowup() {}
