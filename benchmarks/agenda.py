@@ -1,8 +1,11 @@
-"""Scenarios (h) and (i): the facilitator's changes reaching everyone on the board.
+"""Scenarios (h), (i), (j) and (l): the facilitator's changes reaching everyone on the board.
 
 - (h) `run_phase_changes`: the facilitator moves the board to another phase, again and again;
 - (i) `run_reveals`: ten participants write 300 private stickies in a silent brainstorm, then
-  the facilitator's `reveal` sends each participant one patch with all of them.
+  the facilitator's `reveal` sends each participant one patch with all of them;
+- (j) `run_merges`: the facilitator merges ten duplicates into one sticky, again and again;
+- (l) `run_votes`: the facilitator gives a pain point a vote and takes it back, the votes
+  hidden (so each participant gets a frame of its own view: the tally without totals).
 
 The facilitator (the boards' owner) logs in over HTTP and speaks from this process, on an event
 loop of its own thread: each change's send time is taken just before its frame is written, and
@@ -370,6 +373,97 @@ def run_reveals(session: Session, *, reveals: int, stickies: int) -> dict[str, A
         "stickies": stickies,
         "rounds": rounds,
         "participant_bytes": [min(sizes), max(sizes)] if sizes else None,
+        "facilitator_bytes": max(len(c.frame) for c in confirmed),
+        "last_participant_ms": _spread([c["last_ms"] for c in out["changes"]]),
+        "log": setting.log_findings(offsets),
+    }
+    return out
+
+
+# ----- (j) merges and (l) votes -----
+
+
+def _timed_changes(session: Session, commands: list[dict[str, Any]]) -> list[Confirmed]:
+    """Send each command in turn from the facilitator, waiting until everyone has one before
+    the next goes, so that each is timed on its own."""
+    confirmed = []
+    for command in commands:
+        confirmed.append(session.run(session.facilitator.change(command, timeout=60)))
+        session.wait_for(confirmed[-1].seq, timeout=30)
+    return confirmed
+
+
+def _add_events(session: Session, count: int, tag: str) -> list[str]:
+    """`count` new events at the end of the timeline, by the facilitator; their ids."""
+    ids = [str(uuid4()) for _ in range(count)]
+    for number, sticky in enumerate(ids):
+        command = {
+            "type": "add", "op": f"add-{tag}-{number}", "kind": "event", "id": sticky,
+            "text": f"{TEXTS[number % len(TEXTS)]} ({tag} {number})", "place": {"parked": False},
+        }  # fmt: skip
+        session.run(session.facilitator.change(command))
+    return ids
+
+
+def run_merges(session: Session, *, merges: int, size: int) -> dict[str, Any]:
+    """`merges` times: the facilitator adds `size` + 1 events, then merges `size` of them into
+    the first; timed from the merge's send until each participant has its patch."""
+    setting = session.setting
+    offsets = setting.log_offsets()
+    confirmed, arrivals = [], []
+    for number in range(merges):
+        tag = uuid4().hex[:6]
+        kept, *others = _add_events(session, size + 1, tag)
+        wait_idle(setting.groups(), timeout=30)
+        session.collect()  # the adds do not count
+        merge = {"type": "merge", "op": f"merge-{tag}", "sticky": kept, "stickies": others}
+        confirmed += _timed_changes(session, [merge])
+        arrivals.append(session.collect())
+        if number == 0:
+            merged = json.loads(confirmed[-1].frame)["entities"]
+    joined = {name: np.concatenate([a[name] for a in arrivals]) for name in arrivals[0]}
+    out = _deliveries(confirmed, joined, len(session.members))
+    sizes = [size for change in out["changes"] for size in change["bytes"]]
+    out |= {
+        "merges": merges,
+        "merged_each": size,
+        "entities_per_patch": len(merged),
+        "patch_bytes": [min(sizes), max(sizes)] if sizes else None,
+        "last_participant_ms": _spread([c["last_ms"] for c in out["changes"]]),
+        "log": setting.log_findings(offsets),
+    }
+    return out
+
+
+def run_votes(session: Session, *, votes: int) -> dict[str, Any]:
+    """The facilitator (a participant too) gives a pain point a vote and takes it back, `votes`
+    changes in all, with the votes hidden: participants get the tally without totals and the
+    voter's public state, the facilitator its own ballot and the totals (per-viewer frames)."""
+    setting = session.setting
+    offsets = setting.log_offsets()
+    tag = uuid4().hex[:6]
+    (event,) = _add_events(session, 1, tag)
+    pain = str(uuid4())
+    add = {
+        "type": "add", "op": f"pain-{tag}", "kind": "pain", "id": pain,
+        "text": "Waiting for the change board", "place": {"parked": False, "event": event},
+    }  # fmt: skip
+    session.run(session.facilitator.change(add))
+    settings = {"type": "board", "op": f"votes-{tag}", "votes_hidden": True, "votes_each": 3}
+    session.run(session.facilitator.change(settings))
+    wait_idle(setting.groups(), timeout=30)
+    session.collect()
+    commands = [
+        {"type": "vote" if number % 2 == 0 else "unvote", "op": f"vote-{tag}-{number}",
+         "sticky": pain}
+        for number in range(votes)
+    ]  # fmt: skip
+    confirmed = _timed_changes(session, commands)
+    out = _deliveries(confirmed, session.collect(), len(session.members))
+    sizes = [size for change in out["changes"] for size in change["bytes"]]
+    out |= {
+        "votes": votes,
+        "patch_bytes": [min(sizes), max(sizes)] if sizes else None,
         "facilitator_bytes": max(len(c.frame) for c in confirmed),
         "last_participant_ms": _spread([c["last_ms"] for c in out["changes"]]),
         "log": setting.log_findings(offsets),

@@ -51,6 +51,7 @@ from benchmarks.scenarios import (
     run_flood,
     run_idle_memory,
     run_load,
+    run_suggestions,
 )
 from benchmarks.seed import FACILITATOR
 from benchmarks.servers import RESULTS, ROOT, Floor, Group, Setting, wait_idle
@@ -60,7 +61,8 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefghikm"
+ALL = "abcdefghijklmn"
+AGENDA_KEYS = "hijl"  # on one board: its participants listen and its facilitator speaks
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
 FLOOR_PAYLOAD = 416
@@ -79,11 +81,15 @@ class Mode:
     big_board: int = 2000  # (d)
     catch_up_board: int = 300  # stickies already on the board in (e)
     export_board: int = 300  # (f)
+    suggestion_board: int = 500  # (n)
     export_runs: int = 7  # (f): downloads of each format, after a warm-up
     phase_changes: int = 20  # (h)
     phase_spacing: float = 0.5  # (h): seconds between two phase changes
     reveals: int = 5  # (i): silent brainstorms revealed, each of `reveal_stickies` new stickies
     reveal_stickies: int = 300
+    merges: int = 10  # (j): merges, each of `merged_each` stickies into one
+    merged_each: int = 10
+    votes: int = 40  # (l): votes given and taken back
     flood_rate: float = 200.0  # (k): frames a second the flooder sends
     churn_rounds: int = ROUNDS  # (m): rounds of 200 sockets measured after the warm-up
     churn_warm_up: int = WARM_UP_ROUNDS  # (m): rounds before the baseline is read
@@ -105,6 +111,8 @@ QUICK = Mode(
     phase_changes=10,
     phase_spacing=0.2,
     reveals=1,
+    merges=3,
+    votes=10,
     churn_rounds=QUICK_ROUNDS,
     churn_warm_up=1,
 )
@@ -165,7 +173,7 @@ def attempt(name: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 def run_floor(only: str, mode: Mode, folder: Path) -> dict[str, Any]:
     """The floor under the selected loads, and under (a) for (h) and (i) as well."""
-    wanted = only + ("a" if set(only) & set("hi") else "")
+    wanted = only + ("a" if set(only) & set(AGENDA_KEYS) else "")
     loads = [LOADS[key] for key in "abc" if key in wanted]
     out: dict[str, Any] = {}
     if not loads:
@@ -225,7 +233,11 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if "f" in only:
             plan.append({"key": "f", "stickies": mode.export_board})
             wanted["f"] = 1
-        if set(only) & set("hi"):
+        if "n" in only:
+            # The same few texts again and again: every sticky has dozens of twins.
+            plan.append({"key": "n", "stickies": mode.suggestion_board, "numbered": False})
+            wanted["n"] = 1
+        if set(only) & set(AGENDA_KEYS):
             plan.append({"key": "hi"})
             wanted["hi"] = AGENDA_PARTICIPANTS
         password = secrets.token_urlsafe(18)
@@ -308,7 +320,7 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                 work = partial(run_load, load, target, mode.timing)
             scenarios[key] = attempt(f"{name} ({key})", work)
             wait_idle(setting.groups(), timeout=60)
-        if set(only) & set("hi"):
+        if set(only) & set(AGENDA_KEYS):
             scenarios |= run_agenda(prepared, only, mode)
         if "e" in only:
             scenarios["e"] = attempt(
@@ -331,6 +343,10 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
         if "f" in only:
             scenarios["f"] = attempt(
                 f"{name} (f)", lambda: run_exports(members["f"][0], setting, mode.export_runs)
+            )
+        if "n" in only:
+            scenarios["n"] = attempt(
+                f"{name} (n)", lambda: run_suggestions(members["n"][0], setting, mode.export_runs)
             )
         if "m" in only:  # last: its baseline is read after everything else has run
             scenarios["m"] = attempt(
@@ -359,17 +375,18 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
 
 
 def run_agenda(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
-    """(h) and (i), on one board: its participants listen and its facilitator speaks."""
+    """(h), (i), (j) and (l), on one board: its participants listen and its facilitator
+    speaks."""
     setting, name = prepared.setting, prepared.setting.name
     assert prepared.members is not None and prepared.facilitator is not None
-    wanted = [key for key in "hi" if key in only]
+    wanted = [key for key in AGENDA_KEYS if key in only]
     session = agenda.Session(prepared.facilitator, prepared.members["hi"], setting)
     out: dict[str, Any] = {}
     try:
         session.open()
     except Exception as problem:
         traceback.print_exc()
-        say(f"{name} (h, i): FAILED to connect: {problem}")
+        say(f"{name} ({', '.join(wanted)}): FAILED to connect: {problem}")
         session.close(failed=True)
         return {key: {"failed": f"{type(problem).__name__}: {problem}"[:500]} for key in wanted}
     try:
@@ -388,6 +405,14 @@ def run_agenda(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                     session, reveals=mode.reveals, stickies=mode.reveal_stickies
                 ),
             )
+        if "j" in only:
+            out["j"] = attempt(
+                f"{name} (j)",
+                lambda: agenda.run_merges(session, merges=mode.merges, size=mode.merged_each),
+            )
+            wait_idle(setting.groups(), timeout=30)
+        if "l" in only:
+            out["l"] = attempt(f"{name} (l)", lambda: agenda.run_votes(session, votes=mode.votes))
         frames = session.frames()
         for key in out:
             out[key]["listener_frames"] = frames

@@ -470,6 +470,27 @@ def run_exports(member: Member, setting: Setting, runs: int) -> dict[str, Any]:
     return out
 
 
+def run_suggestions(member: Member, setting: Setting, runs: int) -> dict[str, Any]:
+    """The duplicates a board suggests (GET /w/<slug>/duplicates/), `runs` times after one
+    warm-up: the board's texts are a few sentences again and again (seed.TEXTS), so each has
+    dozens of twins, a worst case for the comparison; the median is the figure."""
+    offsets = setting.log_offsets()
+    path = f"/w/{member.slug}/duplicates/"
+    _download(member, path)
+    times, size = [], 0
+    for _ in range(runs):
+        elapsed, size = _download(member, path)
+        times.append(elapsed)
+    return {
+        "times_ms": times,
+        "median_ms": statistics.median(times),
+        "max_ms": max(times),
+        "bytes": size,
+        "runs": runs,
+        "log": setting.log_findings(offsets),
+    }
+
+
 # ----- (g) memory per idle connection -----
 
 

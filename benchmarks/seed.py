@@ -53,7 +53,8 @@ def layout(total: int) -> dict[str, int]:
     }
 
 
-def fill(workshop: Any, owner: Any, total: int) -> list[str]:
+def fill(workshop: Any, owner: Any, total: int, *, numbered: bool = True) -> list[str]:
+    """A board of `total` stickies; `numbered` False: the same few texts again and again."""
     from fractional_indexing import generate_n_keys_between
 
     from workshops import services
@@ -70,7 +71,7 @@ def fill(workshop: Any, owner: Any, total: int) -> list[str]:
         sticky = Sticky(
             workshop=workshop,
             kind=kind,
-            text=f"{TEXTS[number % len(TEXTS)]} ({number})",
+            text=f"{TEXTS[number % len(TEXTS)]}{f' ({number})' if numbered else ''}",
             parked=parked,
             event=event,
             rank=rank,
@@ -128,7 +129,9 @@ def main() -> None:
     out: dict[str, Any] = {}
     for board in plan["boards"]:
         workshop = services.workshop_create(owner=owner, title=f"Benchmark board {board['key']}")
-        ids = fill(workshop, owner, int(board.get("stickies", 0)))
+        ids = fill(
+            workshop, owner, int(board.get("stickies", 0)), numbered=board.get("numbered", True)
+        )
         workshop = Workshop.objects.get(pk=workshop.pk)
         out[board["key"]] = {
             "slug": workshop.slug,
