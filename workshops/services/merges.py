@@ -16,21 +16,39 @@ from workshops.services.stickies import bring_back, named, park_notes_of, rank_i
 from workshops.visibility import sees_sticky
 
 
+def _own(sticky: Sticky) -> list[int]:
+    """Its author, unless it was posted without a name (then nobody may learn who)."""
+    return [] if sticky.anonymous or sticky.created_by_id is None else [sticky.created_by_id]
+
+
 def _authors(sticky: Sticky, merged: list[Sticky]) -> list[int]:
-    """Everyone who wrote `sticky` and what is merged into it, its own author first."""
+    """Everyone who wrote `sticky` and what is merged into it now, its own author first (a
+    merged sticky brings the authors of what was merged into it). Worked out afresh each time,
+    so that a split takes its authors away again."""
     found: list[int] = []
-    for one in (sticky, *merged):
-        for author in one.authors or ([one.created_by_id] if one.created_by_id else []):
-            if author not in found:
-                found.append(author)
+    for author in [*_own(sticky), *(a for one in merged for a in one.authors or _own(one))]:
+        if author not in found:
+            found.append(author)
     return found
+
+
+def _about(now: Change) -> Sticky:
+    """The sticky the command is about, on the board: not one merged into another."""
+    sticky = now.about()
+    if sticky.merged_into_id is not None:
+        raise Gone("That sticky was merged into another: split it out first.")
+    return sticky
 
 
 def _others(now: Change, kept: Sticky, ids: list[UUID], *, what: str) -> list[Sticky]:
     if not ids:
         raise ValidationError(f"Say which stickies to {what}.")
     if kept.pk in ids:
-        raise ValidationError("A sticky cannot be merged into itself.")
+        raise ValidationError(
+            "A sticky cannot be merged into itself."
+            if what.startswith("merge")
+            else "A sticky is no duplicate of itself."
+        )
     if len(set(ids)) != len(ids):
         raise ValidationError("Each sticky may be named once.")
     found = {s.pk: s for s in live(now.workshop).filter(pk__in=ids) if sees_sticky(now.viewer, s)}
@@ -51,7 +69,7 @@ def stickies_merge(
     them back), the kept one names every author, and the notes under merged events move under
     the kept event, remembering where they came from."""
     with change("merge", workshop=workshop, by=by, op=op, about=sticky_id) as now:
-        kept = now.about()
+        kept = _about(now)
         merged = _others(now, kept, stickies, what="merge into it")
         if any(one.kind != kept.kind for one in merged):
             label = str(KINDS[kept.kind].kind.label).lower()
@@ -91,7 +109,7 @@ def sticky_split(
     named): each goes back where it was (or to the parking area if that place is gone), and
     the notes a merge moved under the kept event, still there, go back under theirs."""
     with change("split", workshop=workshop, by=by, op=op, about=sticky_id) as now:
-        kept = now.about()
+        kept = _about(now)
         inside = {
             s.pk: s for s in Sticky.objects.filter(merged_into=kept).select_related("created_by")
         }
@@ -126,7 +144,7 @@ def duplicate_dismiss(
 ) -> Dismissal:
     """Say that two stickies the board suggested as duplicates are not: not suggested again."""
     with change("dismiss", workshop=workshop, by=by, op=op, about=sticky_id) as now:
-        first = now.about()
+        first = _about(now)
         (second,) = _others(now, first, [other], what="compare with it")
         low, high = sorted([first.pk, second.pk], key=str)
         if Dismissal.objects.filter(workshop=now.workshop, first=low, second=high).exists():
