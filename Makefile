@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help python-check run test lint bench bench-quick clean
+.PHONY: help python-check run test lint bench bench-quick screenshots clean
 
 help:
 	@echo "make run    serve p2pboard at http://127.0.0.1:$(PORT) (SQLite, no servers needed)"
@@ -50,6 +50,12 @@ bench: .venv/.dev
 bench-quick: .venv/.dev
 	scripts/system-packages
 	.venv/bin/python -m benchmarks.run --quick $(ARGS)
+
+# Screenshots of every step of the agenda at laptop and phone size, for docs/facilitating.md and
+# the README: a whole workshop run in Chromium (as the browser tests start it) on the embedded
+# default, under a minute. ARGS go to scripts/screenshots.py, e.g. ARGS="--out /tmp/shots".
+screenshots: .venv/.dev
+	.venv/bin/python scripts/screenshots.py $(ARGS)
 
 lint: .venv/.dev
 	.venv/bin/ruff check .

@@ -41,7 +41,9 @@ export class Agenda {
     });
     document.addEventListener("board:private", () => this.showPrivate());
     document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.state.follow && this.steppedOut !== this.state.follow) this.unfollow();
+      // Stepping out is for those following; the facilitator leading them has nothing to leave.
+      if (event.key !== "Escape" || this.facilitator || !this.state.follow) return;
+      if (this.steppedOut !== this.state.follow) this.unfollow();
     });
     this.wire();
     this.show(this.state);
@@ -78,13 +80,17 @@ export class Agenda {
     this.root.querySelectorAll(".agenda-steps li").forEach((step) => {
       if (step.dataset.phase !== state.phase) return step.removeAttribute("aria-current");
       step.setAttribute("aria-current", "step");
-      const strip = step.closest(".agenda-steps"); // a narrow screen shows the step the group is on
-      strip.scrollLeft = step.offsetLeft - (strip.clientWidth - step.offsetWidth) / 2;
+      // A narrow screen shows the step the group is on: in the middle, or from its start if it
+      // takes the whole width.
+      const strip = step.closest(".agenda-steps");
+      const left = step.getBoundingClientRect().left - strip.getBoundingClientRect().left + strip.scrollLeft;
+      strip.scrollLeft = left - Math.max(0, (strip.clientWidth - step.offsetWidth) / 2);
     });
     this.pressed("lock-toggle", state.locked);
     this.pressed("private-toggle", state.private_brainstorm);
     this.pressed("follow-me", Boolean(state.follow));
     this.showTimer();
+    this.showTimerControls();
     this.showReady();
     this.showPrivate();
     if (followed) this.follow();
@@ -118,6 +124,24 @@ export class Agenda {
     if (done && this.saidDone !== timer.ends_at) {
       this.saidDone = timer.ends_at;
       document.getElementById("timer-said").textContent = "The timebox is over.";
+    }
+  }
+
+  // The facilitator's timer buttons that do something now: Pause while it runs, Resume while it
+  // is paused, +1 min and Stop while there is one (Start always: it starts afresh).
+  showTimerControls() {
+    const timer = this.state.timer;
+    const running = Boolean(timer) && timer.ends_at != null;
+    const shown = { pause: running, resume: Boolean(timer) && !running, add: Boolean(timer), stop: Boolean(timer) };
+    const focused = document.activeElement?.dataset?.timer;
+    for (const [action, on] of Object.entries(shown)) {
+      const button = this.root.querySelector(`[data-timer="${action}"]`);
+      if (button) button.hidden = !on;
+    }
+    // A button pressed from the keyboard that went away leaves the focus on its counterpart.
+    if (focused in shown && !shown[focused]) {
+      const next = { pause: "resume", resume: "pause" }[focused];
+      this.root.querySelector(`[data-timer="${shown[next] ? next : "start"}"]`)?.focus();
     }
   }
 
