@@ -58,6 +58,18 @@ class Tally:
 
 
 @dataclass
+class Ballot:
+    """A participant's own votes, changed: their state goes to them alone ("ballot:<id>"), and
+    nobody else gets so much as a new version of theirs, so that no patch says who voted."""
+
+    participant: Participant
+
+    @property
+    def pk(self) -> int:
+        return self.participant.pk
+
+
+@dataclass
 class Round:
     """The estimation round under way on a board ("round:<board>")."""
 
@@ -68,11 +80,11 @@ class Round:
         return self.workshop.pk
 
 
-type Entity = Sticky | Workshop | Participant | Tally | Round | Timing | Action | Dismissal
+type Entity = Sticky | Workshop | Participant | Ballot | Tally | Round | Timing | Action | Dismissal
 
 _KINDS: dict[type, str] = {
-    Sticky: "sticky", Workshop: "board", Participant: "participant", Tally: "tally",
-    Round: "round", Timing: "timing", Action: "action", Dismissal: "dismissal",
+    Sticky: "sticky", Workshop: "board", Participant: "participant", Ballot: "ballot",
+    Tally: "tally", Round: "round", Timing: "timing", Action: "action", Dismissal: "dismissal",
 }  # fmt: skip
 
 
@@ -209,6 +221,12 @@ def participant_state(participant: Participant) -> EntityState:
     return EntityState(key(participant), state, Audience(frozenset([participant.pk])), public)
 
 
+def ballot_state(own: Ballot) -> EntityState:
+    """A participant's state, votes and all, for them alone: the others get nothing."""
+    state = participant_state(own.participant)
+    return EntityState(key(own), state.state, state.audience, None)
+
+
 def ballot(participant: Participant) -> dict[str, int]:
     """The votes this participant gave, by sticky id."""
     given = Vote.objects.filter(participant=participant).values_list("sticky_id", flat=True)
@@ -293,8 +311,8 @@ def dismissal_state(dismissal: Dismissal) -> EntityState:
 
 _STATES: dict[type, Any] = {
     Sticky: sticky_state, Workshop: board_state, Participant: participant_state,
-    Tally: tally_state, Round: round_state, Timing: timing_state, Action: action_state,
-    Dismissal: dismissal_state,
+    Ballot: ballot_state, Tally: tally_state, Round: round_state, Timing: timing_state,
+    Action: action_state, Dismissal: dismissal_state,
 }  # fmt: skip
 
 
@@ -326,6 +344,9 @@ def load(workshop: Workshop, keys: Iterable[str]) -> list[Entity]:
             found.extend(model.objects.filter(workshop=workshop, pk__in=wanted[kind]))
     if "participant" in wanted:
         found.extend(Participant.objects.filter(workshop=workshop, pk__in=wanted["participant"]))
+    if "ballot" in wanted:
+        voters = Participant.objects.filter(workshop=workshop, pk__in=wanted["ballot"])
+        found.extend(Ballot(voter) for voter in voters)
     if "sticky" in wanted:
         found.extend(
             Sticky.objects.filter(workshop=workshop, pk__in=wanted["sticky"]).select_related(

@@ -1,6 +1,9 @@
 """Dot voting on pain points: each participant has the workshop's number of votes, at most so
 many on one sticky. Who voted for what is never shown to anyone but the voter; while the votes
-are hidden, the totals are the facilitators' alone (`entities.tally_state`)."""
+are hidden, the totals are the facilitators' alone (`entities.tally_state`). Whoever may see the
+totals would learn from a vote's patch what the voter chose, were it to say who voted: so a
+vote is made without a name, as an anonymous pain point is, and the voter's own ballot goes to
+the voter alone."""
 
 from uuid import UUID
 
@@ -9,7 +12,7 @@ from django.core.exceptions import ValidationError
 from workshops import entities
 from workshops.kinds import Kind
 from workshops.models import Participant, Vote, Workshop
-from workshops.services.changes import change
+from workshops.services.changes import Change, Gone, change
 from workshops.services.stickies import named
 
 
@@ -19,6 +22,8 @@ def vote_add(
     """Give a pain point one of your votes."""
     with change("vote", workshop=workshop, by=by, op=op, about=sticky_id) as now:
         sticky, board, voter = now.about(), now.board(), now.by
+        if sticky.merged_into_id is not None:
+            raise Gone("That sticky was merged into another: vote for that one.")
         if sticky.kind != Kind.PAIN:
             raise ValidationError("Votes go to pain points.")
         if sticky.private:
@@ -34,9 +39,9 @@ def vote_add(
                 f"One sticky can have at most {most} vote{'s' * (most > 1)} from each person."
             )
         vote = Vote.objects.create(workshop=now.workshop, participant=voter, sticky=sticky)
-        now.touch_participant(voter)
+        _touch_ballot(now, voter)
         now.touch_tally()
-        now.say("voted")  # never for what: the history is read by everyone
+        now.say_anonymously("voted")  # never for what: the history is read by everyone
         return vote
 
 
@@ -50,9 +55,9 @@ def vote_remove(
         if mine is None:
             raise ValidationError(f"You have no vote on {named(sticky)}.")
         mine.delete()
-        now.touch_participant(voter)
+        _touch_ballot(now, voter)
         now.touch_tally()
-        now.say("took a vote back")
+        now.say_anonymously("took a vote back")
 
 
 def votes_clear(*, workshop: Workshop, by: Participant | None, op: str | None) -> int:
@@ -64,7 +69,16 @@ def votes_clear(*, workshop: Workshop, by: Participant | None, op: str | None) -
         if not count:
             raise ValidationError("There are no votes to clear.")
         for voter in voters:
-            now.touch_participant(voter)
+            _touch_ballot(now, voter)
         now.touch_tally()
         now.say(f"cleared all {count} vote{'s' * (count > 1)}")
         return count
+
+
+def _touch_ballot(now: Change, voter: Participant) -> None:
+    """The voter's votes changed: their next version goes to them alone, so that nobody else
+    learns from the patch who voted (`entities.Ballot`)."""
+    now.touch_participant(voter)
+    del now.touched[entities.key(voter)]
+    ballot = entities.Ballot(voter)
+    now.touched[entities.key(ballot)] = ballot
