@@ -3,6 +3,8 @@ workshop, or a person or team named in words), by when, and how far it got. Acti
 on after the workshop, so facilitators and an action's owner may still change it once the
 workshop has ended."""
 
+import contextlib
+import re
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -28,15 +30,17 @@ def _text(value: str) -> str:
     return cleaned
 
 
+DUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone takes "20270131" too
+
+
 def _due(value: str) -> date | None:
-    if not value.strip():
+    said = value.strip()
+    if not said:
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(
-            f"The due date should be a date like 2027-01-31, not “{value[:20]}”."
-        ) from None
+    if DUE.fullmatch(said):
+        with contextlib.suppress(ValueError):  # 2027-02-30
+            return date.fromisoformat(said)
+    raise ValidationError(f"The due date should be a date like 2027-01-31, not “{value[:20]}”.")
 
 
 def _status(value: str) -> str:
@@ -89,6 +93,12 @@ def _may_change(now: Change, action: Action | None = None) -> None:
         )
 
 
+def _check_room(now: Change) -> None:
+    live_actions = Action.objects.filter(workshop=now.workshop, deleted_at__isnull=True)
+    if live_actions.count() >= (most := LIMITS.actions_per_board):
+        raise ValidationError(f"A board holds {most} actions at most.")
+
+
 def _action(now: Change, action_id: UUID, *, deleted: bool = False) -> Action:
     action = Action.objects.filter(workshop=now.workshop, pk=action_id).first()
     if action is None or (action.deleted_at is not None and not deleted):
@@ -112,10 +122,7 @@ def action_add(
     """A new action, on its own or from a sticky (a question, a pain point, a gap)."""
     with change("action_add", workshop=workshop, by=by, op=op) as now:
         _may_change(now)
-        if Action.objects.filter(workshop=now.workshop, deleted_at__isnull=True).count() >= (
-            most := LIMITS.actions_per_board
-        ):
-            raise ValidationError(f"A board holds {most} actions at most.")
+        _check_room(now)
         if action_id is not None and Action.objects.filter(pk=action_id).exists():
             raise ValidationError("That action id is taken: make a new one.")
         action = Action(
@@ -179,6 +186,7 @@ def action_restore(
         _may_change(now, action)
         if action.deleted_at is None:
             raise ValidationError("That action is on the board already.")
+        _check_room(now)
         action.deleted_at = None
         now.touch(action)
         now.say(f"restored the action “{action.text[:60]}”")
