@@ -155,8 +155,14 @@ def _author_of(sticky: Sticky) -> list[int]:
 
 def followup_state(workshop: Workshop) -> dict[str, Any] | None:
     """The follow-up meeting: `at` (ISO 8601 with its offset), `minutes`, what the output is
-    for; None until it is set."""
-    if workshop.followup_at is None and not workshop.followup_purposes:
+    for; None until any of it is set."""
+    length = Workshop._meta.get_field("followup_minutes").get_default()
+    if not (
+        workshop.followup_at
+        or workshop.followup_purposes
+        or workshop.followup_notes
+        or workshop.followup_minutes != length
+    ):
         return None
     at = workshop.followup_at
     return {
