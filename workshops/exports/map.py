@@ -86,7 +86,7 @@ class Map:
 
 
 def _note(sticky: Sticky) -> Note:
-    author = sticky.created_by
+    author = None if sticky.anonymous else sticky.created_by  # posted without a name
     return Note(sticky.pk, KINDS[sticky.kind], sticky.text, author.name if author else None)
 
 
