@@ -260,6 +260,7 @@ def sticky_update(
             crossing = Kind.EVENT in (kind, sticky.kind)
             sticky.kind = kind
             sticky.parallel = sticky.parallel and kind == Kind.EVENT
+            sticky.owner = sticky.owner if kind == Kind.CHECK else ""  # checks have owners
             if crossing:  # an event becoming a note, or the other way: it waits in the parking
                 sticky.parked, sticky.event = True, None
             place = Place(parked=sticky.parked, event=sticky.event_id)
