@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from tests.factories import make_note, make_participant, make_sticky
 from tests.unit.board_helpers import (
@@ -17,6 +19,7 @@ from tests.unit.board_helpers import (
     parked_notes,
     timeline,
 )
+from tests.unit.test_access_http import as_participant
 from workshops import entities, services
 from workshops.exports.json import map_json
 from workshops.exports.map import map_of
@@ -292,6 +295,8 @@ def test_a_split_of_what_is_not_merged_is_refused(board: Workshop, alice: Partic
     merge(board, alice, kept, twin)
     with nothing_changes(board), pytest.raises(ValidationError, match="not merged into this"):
         split(board, alice, kept, other)
+    with nothing_changes(board), pytest.raises(ValidationError, match="Say which stickies"):
+        split(board, alice, kept)  # an empty list: nothing to split
 
 
 def test_a_pair_said_not_to_be_duplicates_is_not_suggested_again(
@@ -361,3 +366,28 @@ def test_merging_a_pain_point_posted_without_a_name_never_names_its_author(
     assert fresh(carols).authors == [carol.pk, alice.pk]
     html = entities.sticky_state(fresh(carols)).state["html"]
     assert "Carol and Alice" in html and "Bob" not in html
+
+
+def test_the_board_lists_its_likely_duplicates_for_everyone_on_it(
+    client: Client, board: Workshop, fran: Participant, alice: Participant, bob: Participant,
+    other_board: Workshop,
+) -> None:  # fmt: skip
+    first = make_sticky(board, alice, text="Pull request merged")
+    second = make_sticky(board, bob, text="PR merged")
+    services.board_update(workshop=board, by=fran, op=None, private_brainstorm=True)
+    make_sticky(board, alice, text="Pull request merged to trunk")
+    url = reverse("duplicates", args=[board.slug])
+
+    response = as_participant(client, alice).get(url)
+
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    [pair] = response.json()["suggestions"]
+    assert {pair["a"], pair["b"]} == {str(first.pk), str(second.pk)}
+    assert {pair["a_text"], pair["b_text"]} == {"Pull request merged", "PR merged"}
+    assert 0.8 <= pair["score"] <= 1
+    observer = Client()
+    observer.get(reverse("observe", args=[board.observer_token]))
+    assert observer.get(url).json() == response.json()
+    assert Client().get(url).status_code == 403
+    otto = as_participant(Client(), make_participant(other_board, "Otto"))
+    assert otto.get(url).status_code == 403

@@ -116,6 +116,8 @@ def sticky_split(
         if not inside:
             raise ValidationError("Nothing is merged into that sticky.")
         wanted = list(inside) if stickies is None else stickies
+        if not wanted:
+            raise ValidationError("Say which stickies to split out (or leave the list out: all).")
         if any(pk not in inside for pk in wanted):
             raise ValidationError("That sticky is not merged into this one.")
         for pk in wanted:
