@@ -53,6 +53,9 @@ def test_the_facilitator_sets_the_follow_up_and_everyone_sees_it(
     assert fresh.followup_at == START and fresh.version == 2
     last = board.operations.order_by("seq").last()
     assert last is not None and last.summary == "set the follow-up for 2027-01-14 10:00"
+    followup(board, fran, notes="Bring the map.\nAnd the numbers.")
+    last = board.operations.order_by("seq").last()
+    assert last is not None and last.summary == "changed the follow-up"
     followup(board, fran, at="")
     assert shown(board) == {
         "at": None, "minutes": 90, "purposes": ["improve", "risks"],
@@ -143,6 +146,12 @@ def test_the_invitation_is_the_follow_up_in_a_calendar(
     assert board_url in description and "Goal: Find the slow steps" in description
     assert "improve the path, plan the first release" in description and "Room 4" in description
     assert str(calendar["version"]) == "2.0" and str(event["uid"]).endswith("@p2pboard")
+
+    followup(board, fran, at="2027-01-15T10:00:00+01:00")  # moved: the same event, revised
+    [moved] = Calendar.from_ical(invitation(client, board).content).walk("VEVENT")
+    assert moved.decoded("dtstart") == START + timedelta(days=1)
+    assert str(moved["uid"]) == str(event["uid"])
+    assert moved.decoded("sequence") > event.decoded("sequence")
 
 
 def test_the_invitation_is_at_the_moment_set_whatever_its_offset(

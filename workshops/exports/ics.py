@@ -16,6 +16,8 @@ def followup_ics(workshop: Workshop, *, board_url: str) -> bytes:
         raise ValueError("The follow-up has no date and time yet.")
     event = Event()
     event.add("uid", f"followup-{workshop.slug}@p2pboard")
+    # The same event, revised: a calendar that has it takes the one with the higher sequence.
+    event.add("sequence", workshop.version)
     event.add("dtstamp", start.now(start.tzinfo))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=workshop.followup_minutes))

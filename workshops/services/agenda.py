@@ -342,7 +342,7 @@ def followup_set(
                 raise ValidationError(f"The notes hold {LIMITS.workshop_goal} characters at most.")
             fields.append("followup_notes")
         now.touch_board(*fields)
-        when = board.followup_at
+        when = board.followup_at if at is not None else None  # (read back, it is in UTC)
         now.say(f"set the follow-up for {when:%Y-%m-%d %H:%M}" if when else "changed the follow-up")
         return board
 
