@@ -2,6 +2,7 @@
 wrote one, on the board, in the history or in the exports."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,3 +116,25 @@ def test_a_pain_point_without_a_name_goes_under_an_event_like_any_other(
         place=Place(parked=False, event=review.pk),
     )  # fmt: skip
     assert (sticky.event_id, sticky.anonymous) == (review.pk, True)
+
+
+def test_the_author_changing_their_pain_point_without_a_name_stays_unnamed(
+    board: Workshop, fran: Participant, alice: Participant, bob: Participant
+) -> None:
+    services.board_update(workshop=board, by=fran, op=None, anonymous_pain=True)
+    sticky = unnamed(board, alice, "Nobody owns the queue")
+    review = services.sticky_add(
+        workshop=board, by=bob, op=None, kind=Kind.EVENT, text="Code reviewed",
+        place=Place(parked=False),
+    )  # fmt: skip
+    seq = board.operations.count()
+    about: dict[str, Any] = {"workshop": board, "by": alice, "op": None, "sticky_id": sticky.pk}
+    services.sticky_update(**about, text="Nobody owns the review queue")
+    services.sticky_move(**about, place=Place(parked=False, event=review.pk))
+    services.sticky_delete(**about)
+    services.sticky_restore(**about)
+    services.sticky_update(workshop=board, by=bob, op=None, sticky_id=sticky.pk, text="Queue!")
+    changes = list(board.operations.order_by("seq"))[seq:]
+    assert [(op.action, op.anonymous) for op in changes] == [
+        ("update", True), ("move", True), ("delete", True), ("restore", True), ("update", False),
+    ]  # fmt: skip

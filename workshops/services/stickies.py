@@ -175,6 +175,15 @@ def _where(change: Change, sticky: Sticky, place: Place) -> str:
     return f"on the timeline after {named(before)}" if before else "to the start of the timeline"
 
 
+def _say(now: Change, sticky: Sticky, summary: str) -> None:
+    """Say what a change did; a change of a sticky posted without a name, by its author, keeps
+    their name off it too (else the history and the patch would say who wrote it)."""
+    if sticky.anonymous and sticky.created_by_id == now.by.pk:
+        now.say_anonymously(summary)
+    else:
+        now.say(summary)
+
+
 # ----- operations -----
 
 
@@ -253,7 +262,7 @@ def sticky_update(
             if cleaned != sticky.text:
                 sticky.text = cleaned
                 sticky.text_version += 1
-            now.say(f"edited {named(sticky)}")
+            _say(now, sticky, f"edited {named(sticky)}")
         if kind is not None and _check_kind(kind) != sticky.kind:
             if sticky.on_timeline:
                 park_notes_of(now, sticky)
@@ -265,19 +274,19 @@ def sticky_update(
                 sticky.parked, sticky.event = True, None
             place = Place(parked=sticky.parked, event=sticky.event_id)
             sticky.rank = _rank(now, kind, place, END, sticky.pk)
-            now.say(f"made {named(sticky)} {_a(kind)}")
+            _say(now, sticky, f"made {named(sticky)} {_a(kind)}")
         if parallel is not None:
             if not sticky.is_event:
                 raise ValidationError("Only events can run in parallel with the one before.")
             sticky.parallel = parallel
-            now.say(f"marked {named(sticky)} {'' if parallel else 'not '}in parallel")
+            _say(now, sticky, f"marked {named(sticky)} {'' if parallel else 'not '}in parallel")
         if owner is not None:
             if sticky.kind != Kind.CHECK:
                 raise ValidationError("Only checks and gates have an owner who signs them off.")
             sticky.owner = " ".join(typed.cleaned(owner).split())
             if len(sticky.owner) > (most := LIMITS.display_name * 2):
                 raise ValidationError(f"An owner's name holds {most} characters at most.")
-            now.say(f"gave {named(sticky)} its owner: {sticky.owner or 'nobody'}")
+            _say(now, sticky, f"gave {named(sticky)} its owner: {sticky.owner or 'nobody'}")
         now.touch(sticky)
         return sticky
 
@@ -305,7 +314,7 @@ def sticky_move(
         now.touch(sticky)
         if returning:
             _bring_back_notes_of(now, sticky)
-        now.say(f"moved {named(sticky)} {_where(now, sticky, place)}")
+        _say(now, sticky, f"moved {named(sticky)} {_where(now, sticky, place)}")
         return sticky
 
 
@@ -319,7 +328,7 @@ def sticky_delete(
             park_notes_of(now, sticky)
         sticky.deleted_at = timezone.now()
         now.touch(sticky)
-        now.say(f"deleted {named(sticky)}")
+        _say(now, sticky, f"deleted {named(sticky)}")
         return sticky
 
 
@@ -333,7 +342,7 @@ def sticky_restore(
             raise ValidationError("That sticky is on the board already.")
         _check_room(now)
         bring_back(now, sticky)
-        now.say(f"restored {named(sticky)}")
+        _say(now, sticky, f"restored {named(sticky)}")
         return sticky
 
 
