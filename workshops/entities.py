@@ -331,6 +331,17 @@ def states(entities: Iterable[Entity]) -> list[EntityState]:
     return [state_of(entity) for entity in entities]
 
 
+def work_of(workshop: Workshop) -> list[Entity]:
+    """The phase work as it is now: the vote tally, the estimation round, the live timings and
+    actions (what a page starts from, and what a snapshot carries besides the board)."""
+    return [
+        Tally(workshop),
+        Round(workshop),
+        *Timing.objects.filter(workshop=workshop, deleted_at__isnull=True),
+        *Action.objects.filter(workshop=workshop, deleted_at__isnull=True),
+    ]
+
+
 def load(workshop: Workshop, keys: Iterable[str]) -> list[Entity]:
     """The entities named by these keys, as they are now (catch-up)."""
     wanted: dict[str, set[str]] = {}

@@ -71,7 +71,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "patch": ("seq", "op", "by", "entities"),
     "bulk": ("seq", "op", "by"),
     "catchup": ("seq", "entities"),
-    "snapshot": ("seq", "html", "url", "board"),
+    "snapshot": ("seq", "html", "url", "board", "work"),
     "ack": ("op", "seq"),
     "presence": ("seq", "html", "count"),
     "editing": ("participant", "name", "colour", "sticky"),

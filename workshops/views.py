@@ -36,7 +36,7 @@ from workshops.exports.json import map_json_bytes
 from workshops.exports.map import map_of
 from workshops.exports.pdf import map_pdf
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
-from workshops.models import Action, Participant, Timing, Workshop
+from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
 from workshops.starters import BLANK, STARTERS
 from workshops.visibility import Viewer, views
@@ -177,12 +177,6 @@ def agenda_context(workshop: Workshop, viewer: Viewer) -> dict[str, object]:
     may see them."""
     people = list(workshop.participants.filter(removed_at__isnull=True))
     facilitators = {person.pk for person in people if person.user_id is not None}
-    work: list[entities.Entity] = [
-        entities.Tally(workshop),
-        entities.Round(workshop),
-        *Timing.objects.filter(workshop=workshop, deleted_at__isnull=True),
-        *Action.objects.filter(workshop=workshop, deleted_at__isnull=True),
-    ]
     return {
         "phases": list(PHASES.values()),
         "phase": PHASES[workshop.phase],
@@ -192,7 +186,7 @@ def agenda_context(workshop: Workshop, viewer: Viewer) -> dict[str, object]:
             state | {"facilitator": state["id"] in facilitators}
             for state in entities.people_states(people, viewer)
         ],
-        "work_state": views(viewer, entities.states(work)),
+        "work_state": views(viewer, entities.states(entities.work_of(workshop))),
     }
 
 

@@ -2,11 +2,12 @@
 catch-up, resending unconfirmed commands, newest version wins for every kind of entity), over a
 real socket."""
 
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from tests.board_views import StickyView
+from tests.board_views import ActionView, StickyView, TimingView, WorkView
 from tests.socket.conftest import Socket
 
 BoardView = tuple[str, str, bool, bool, int]  # title, phase, private_brainstorm, locked, version
@@ -79,6 +80,10 @@ class SimulatedClient:
     view: dict[str, StickyView] = field(default_factory=dict)
     board: BoardView | None = None
     people: dict[int, str | None] = field(default_factory=dict)  # participant -> ready phase
+    timings: dict[str, TimingView] = field(default_factory=dict)
+    actions: dict[str, ActionView] = field(default_factory=dict)
+    totals: dict[str, int] | None = None  # the vote totals, when this client may see them
+    votes: dict[str, int] = field(default_factory=dict)  # its own
     me: int | None = None  # this client's participant id, from `welcome`
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
@@ -122,6 +127,14 @@ class SimulatedClient:
         while not await self.socket.communicator.receive_nothing(timeout=quiet):
             await self.handle(await self.socket.receive())
 
+    async def settle(self, timeout: float = 10) -> None:
+        """Handle what arrives until every command sent has its answer (a first change in a
+        process may wait for the server to load its word lists), or `timeout` has passed."""
+        deadline = time.monotonic() + timeout
+        await self.pump(quiet=0.3)
+        while self.outbox and time.monotonic() < deadline:
+            await self.pump(quiet=0.2)
+
     async def handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
         if kind == "welcome":
@@ -154,6 +167,14 @@ class SimulatedClient:
             self.versions = {f"sticky:{sid}": view[5] for sid, view in self.view.items()}
             self.board = None
             self.apply([message["board"]])
+            # The phase work comes whole: what is not in it is gone.
+            self.timings, self.actions, self.totals = {}, {}, None
+            self.versions = {
+                key: version
+                for key, version in self.versions.items()
+                if key.split(":")[0] not in {"tally", "round", "timing", "action"}
+            }
+            self.apply(message["work"])
             self.seq, self.ahead = message["seq"], set()
         elif kind in {"ack", "error", "conflict"}:
             self.outbox.pop(message.get("op") or "", None)
@@ -170,9 +191,30 @@ class SimulatedClient:
                 self.board = (*board, state["locked"], state["version"])
             elif state["entity"] == "participant":
                 self.people[state["id"]] = state["ready_phase"]
+                if state["id"] == self.me:
+                    self.votes = state["votes"]
+                else:
+                    assert "votes" not in state and "pick" not in state, "someone else's ballot"
+            elif state["entity"] in ("timing", "action"):
+                held = self.timings if state["entity"] == "timing" else self.actions
+                if state["deleted"]:
+                    held.pop(state["id"], None)
+                elif state["entity"] == "timing":
+                    self.timings[state["id"]] = (
+                        tuple(state["events"]),
+                        state["size"],
+                        state["estimate"],
+                    )
+                else:
+                    self.actions[state["id"]] = (
+                        state["text"], state["owner"], state["owner_participant"], state["due"],
+                        state["status"],
+                    )  # fmt: skip
+            elif state["entity"] == "tally":
+                self.totals = state.get("totals")
             elif state["entity"] != "sticky":
                 continue  # a kind this client does not know: skipped, as the protocol says
-            elif state["deleted"] or "html" not in state:  # deleted, or someone's private one
+            elif state["deleted"] or not state.get("html"):  # deleted, merged, someone's private
                 self.view.pop(state["id"], None)
             else:
                 [(sticky_id, (kind, text, _, _, rank, version))] = read_sticky_html(
@@ -188,6 +230,10 @@ class SimulatedClient:
             self.seq += 1
             self.ahead.discard(self.seq)
         self.ahead = {held for held in self.ahead if held > self.seq}
+
+    @property
+    def work(self) -> WorkView:
+        return WorkView(dict(self.timings), dict(self.actions), self.totals, dict(self.votes))
 
     async def gap_check(self) -> None:
         """What the browser does when a gap stays open: ask for what it missed."""

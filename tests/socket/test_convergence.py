@@ -1,6 +1,7 @@
 """Property: whatever several clients do at once, with dropped connections, delays and
 duplicate sends, every client ends up seeing exactly what the database holds, as far as it may
-see it: the stickies (others' private ones left out) and the board's own state."""
+see it: the stickies (others' private ones left out), the board's own state and the phase
+work (merges, timings, actions; the vote totals only where it may see them, its own votes)."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from channels.db import database_sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.board_views import stickies_seen
+from tests.board_views import stickies_seen, work_seen
 from tests.factories import make_participant, make_user, make_workshop
 from tests.socket.conftest import session_for
 from tests.socket.simulated import BoardView, SimulatedClient
@@ -21,7 +22,8 @@ from workshops.models import Participant, Workshop
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ACTIONS = ["add", "add", "edit", "move", "move", "delete", "restore", "drop", "duplicate", "hold"]
-BOARD_ACTIONS = ["title", "phase", "private", "reveal", "lock"]  # the facilitator's own
+BOARD_ACTIONS = ["title", "phase", "private", "reveal", "lock", "votes"]  # the facilitator's own
+WORK_ACTIONS = ["merge", "split", "vote", "unvote", "timing", "untime", "action", "action_edit"]
 
 
 class Roll:
@@ -53,6 +55,7 @@ def new_board() -> tuple[Workshop, list[Any]]:
 
 
 database_view = database_sync_to_async(stickies_seen)
+database_work = database_sync_to_async(work_seen)
 
 
 @database_sync_to_async
@@ -63,8 +66,8 @@ def database_board(workshop: Workshop) -> BoardView:
 
 @database_sync_to_async
 def database_people(workshop: Workshop) -> dict[int, str | None]:
-    """The ready flags of everyone who ever set one (version above 1)."""
-    people = Participant.objects.filter(workshop=workshop, version__gt=1)
+    """Everyone's ready flag (a screen that never heard of a person's shows them not ready)."""
+    people = Participant.objects.filter(workshop=workshop)
     return {person.pk: person.ready_phase or None for person in people}
 
 
@@ -78,15 +81,52 @@ def board_command(roll: Roll) -> dict[str, Any]:
         return {"type": "board", "private_brainstorm": roll.flag()}
     if action == "lock":
         return {"type": "board", "locked": roll.flag()}
+    if action == "votes":
+        return {"type": "board", "votes_hidden": roll.flag()}
     return {"type": "reveal"}
+
+
+def work_command(roll: Roll, client: SimulatedClient) -> dict[str, Any] | None:
+    """A command of the phase work, about what this client sees (it may well be refused:
+    another kind, a non-consecutive group, a vote on an event; refusals change nothing)."""
+    action = roll.pick(WORK_ACTIONS)
+    view = client.view
+    stickies = sorted(view)
+    if action == "action":
+        return {"type": "action_add", "text": roll.pick(["Fix it", "Ask <ops>"]),
+                "owner": roll.pick(["Ops team", "Ann"])}  # fmt: skip
+    if action == "action_edit" and client.actions:
+        return {"type": "action_update", "action_id": roll.pick(sorted(client.actions)),
+                "status": roll.pick(["open", "doing", "done"])}  # fmt: skip
+    if action == "untime" and client.timings:
+        return {"type": "untime", "timing": roll.pick(sorted(client.timings))}
+    if not stickies:
+        return None
+    sticky = roll.pick(stickies)
+    if action == "merge":
+        same = [other for other in stickies if view[other][0] == view[sticky][0] != ""]
+        others = [other for other in same if other != sticky]
+        return {"type": "merge", "sticky": sticky, "stickies": others[:2]} if others else None
+    if action == "split":
+        return {"type": "split", "sticky": sticky}
+    if action in ("vote", "unvote"):
+        return {"type": action, "sticky": sticky}
+    if action == "timing":
+        events = [sid for sid in stickies if view[sid][0] == "event" and not view[sid][2]]
+        chosen = sorted({roll.pick(events) for _ in range(roll.pick([1, 2, 3]))}) if events else []
+        size = {"size": roll.pick(["S", "M", "L"])}
+        return {"type": "timing", "events": chosen, **size} if chosen else None
+    return None
 
 
 def random_command(
     roll: Roll, client: SimulatedClient, deleted: list[str], *, facilitator: bool
 ) -> dict[str, Any] | None:
-    action = roll.pick(["add", "edit", "move", "delete", "restore", "board", "ready"])
+    action = roll.pick(["add", "edit", "move", "delete", "restore", "board", "ready", "work"])
     if action == "board":
         return board_command(roll) if facilitator else None
+    if action == "work":
+        return work_command(roll, client)
     if action == "ready":
         return {"type": "ready", "ready": roll.flag()}
     view = client.view
@@ -179,7 +219,7 @@ async def test_every_client_converges_on_the_database(data: st.DataObject, steps
         if client.socket is None:
             await client.connect()
     for client in clients:
-        await client.pump(quiet=0.3)
+        await client.settle()
         await client.gap_check()
         await client.pump(quiet=0.2)
 
@@ -189,6 +229,12 @@ async def test_every_client_converges_on_the_database(data: st.DataObject, steps
         assert client.view == await database_view(workshop, client.me), client.name
         if board[-1] > 1:  # the board's own state changed: everyone has its newest
             assert client.board == board, client.name
-        assert client.people == await database_people(workshop), client.name
+        truth = await database_people(workshop)
+        assert {pk: client.people.get(pk) for pk in truth} == truth, client.name
+        # (No totals, and none seen: the same to a screen. A viewer who may not see totals and
+        # holds some shows up here: the truth has none for it.)
+        truth, held = await database_work(workshop, client.me), client.work
+        truth.totals, held.totals = truth.totals or {}, held.totals or {}
+        assert held == truth, f"{client.name}: {held} != {truth}"
     for client in clients:
         await client.disconnect()

@@ -35,10 +35,15 @@ def catch_up(*, workshop: Workshop, since: int, viewer: Viewer) -> dict[str, Any
 
 def snapshot(workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
     """The whole board as `viewer` sees it: its rendered stickies (or, when they would not fit
-    a frame, where to fetch them) and its own state."""
+    a frame, where to fetch them), its own state and the phase work's entities."""
     html = render_board(workshop, viewer)
     board = entities.board_state(workshop).state
+    work = views(viewer, entities.states(entities.work_of(workshop)))
     if len(html.encode()) > LIMITS.frame_out_bytes:
         url = reverse("board_content", args=[workshop.slug])
-        return protocol.message("snapshot", seq=workshop.seq, html=None, url=url, board=board)
-    return protocol.message("snapshot", seq=workshop.seq, html=html, url=None, board=board)
+        return protocol.message(
+            "snapshot", seq=workshop.seq, html=None, url=url, board=board, work=work
+        )
+    return protocol.message(
+        "snapshot", seq=workshop.seq, html=html, url=None, board=board, work=work
+    )

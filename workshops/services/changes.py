@@ -17,6 +17,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from workshops import entities, protocol
@@ -111,11 +112,14 @@ class Change:
         return self._board
 
     def touch_participant(self, participant: Participant, *fields: str) -> None:
-        """Write these fields of a participant with their next version."""
-        participant.version += 1
-        Participant.objects.filter(pk=participant.pk).update(
-            version=participant.version, **{name: getattr(participant, name) for name in fields}
+        """Write these fields of a participant with their next version: the next of the one
+        stored (the object may be the sender's own, read when its socket opened, while another
+        change, a votes' clear say, has moved the stored one on since)."""
+        found = Participant.objects.filter(pk=participant.pk)
+        found.update(
+            version=F("version") + 1, **{name: getattr(participant, name) for name in fields}
         )
+        participant.version = found.values_list("version", flat=True).get()
         self.touched[entities.key(participant)] = participant
 
     def touch_board(self, *fields: str) -> None:

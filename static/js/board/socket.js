@@ -87,6 +87,9 @@ export class LiveSocket {
         this.advanceTo(message.seq);
         break;
       case "snapshot":
+        // The phase work comes whole: what is not in it is gone (board/work/*.js start afresh).
+        document.dispatchEvent(new CustomEvent("board:work-reset"));
+        this.board.apply(message.work ?? []);
         if (message.html != null) this.replaceBoard(message.html, message.seq, message.board);
         else this.fetchBoard(message.url, message.board);
         break;

@@ -65,9 +65,12 @@ export class BoardView {
       participant: (state) => tell("board:participant", state),
     };
     // The phase work's entities are shown by their own modules (board/work/*.js), told here.
-    for (const kind of ["tally", "round", "timing", "action", "dismissal"]) {
-      this.appliers[kind] = (state) => tell(`board:${kind}`, state);
-    }
+    const work = ["tally", "round", "timing", "action", "dismissal"];
+    for (const kind of work) this.appliers[kind] = (state) => tell(`board:${kind}`, state);
+    // A snapshot's phase work comes whole: forget the versions held, so it all applies.
+    document.addEventListener("board:work-reset", () => {
+      for (const key of this.versions.keys()) if (work.includes(key.split(":")[0])) this.versions.delete(key);
+    });
     this.versions.set(`board:${slug}`, Number(this.content.dataset.boardVersion));
     this.readVersions();
   }

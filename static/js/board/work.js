@@ -2,7 +2,8 @@
 // the follow-up. Each part is a module of board/work/ that listens for its entities
 // (`board:tally`, `board:round`, `board:timing`, `board:action`, `board:dismissal`,
 // `board:participant`, told by view.js) and sends its commands through the live socket.
-// The page brings the entities' states as this viewer may see them (`#work-state`).
+// The page brings the entities' states as this viewer may see them (`#work-state`); a snapshot
+// brings them whole again after `board:work-reset` (each module forgets what it held).
 
 import { wireActions } from "./work/actions.js";
 import { wireFollowup } from "./work/followup.js";
