@@ -5,7 +5,8 @@
   the facilitator's `reveal` sends each participant one patch with all of them;
 - (j) `run_merges`: the facilitator merges ten duplicates into one sticky, again and again;
 - (l) `run_votes`: the facilitator gives a pain point a vote and takes it back, the votes
-  hidden (so each participant gets a frame of its own view: the tally without totals).
+  hidden (made without a name: participants get the tally without totals, the facilitator
+  its own ballot and the totals).
 
 The facilitator (the boards' owner) logs in over HTTP and speaks from this process, on an event
 loop of its own thread: each change's send time is taken just before its frame is written, and
@@ -437,8 +438,9 @@ def run_merges(session: Session, *, merges: int, size: int) -> dict[str, Any]:
 
 def run_votes(session: Session, *, votes: int) -> dict[str, Any]:
     """The facilitator (a participant too) gives a pain point a vote and takes it back, `votes`
-    changes in all, with the votes hidden: participants get the tally without totals and the
-    voter's public state, the facilitator its own ballot and the totals (per-viewer frames)."""
+    changes in all, with the votes hidden: votes are made without a name, so participants get
+    the tally without totals (and no `by`), the facilitator its own ballot and the totals
+    (per-viewer frames)."""
     setting = session.setting
     offsets = setting.log_offsets()
     tag = uuid4().hex[:6]

@@ -46,7 +46,7 @@ def work_seen(workshop: Workshop | Any, participant: int | None) -> WorkView:
     totals = dict(Counter(str(v) for v in live_votes.values_list("sticky_id", flat=True)))
     mine = Counter(
         str(v)
-        for v in Vote.objects.filter(participant=participant).values_list("sticky_id", flat=True)
+        for v in live_votes.filter(participant=participant).values_list("sticky_id", flat=True)
     )
     return WorkView(
         timings={

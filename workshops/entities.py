@@ -189,9 +189,7 @@ def timer_state(workshop: Workshop) -> dict[str, Any] | None:
 def people_states(people: list[Participant], viewer: Viewer) -> list[dict[str, Any]]:
     """Everyone's participant state as `viewer` may see it, in three queries, not two per
     person (the page's people, at load)."""
-    picks = dict(
-        Pick.objects.filter(participant__in=people).values_list("participant_id", "size")
-    )
+    picks = dict(Pick.objects.filter(participant__in=people).values_list("participant_id", "size"))
     found = []
     for person in people:
         state = {
@@ -234,8 +232,12 @@ def ballot_state(own: Ballot) -> EntityState:
 
 
 def ballot(participant: Participant) -> dict[str, int]:
-    """The votes this participant gave, by sticky id."""
-    given = Vote.objects.filter(participant=participant).values_list("sticky_id", flat=True)
+    """The votes this participant gave to stickies on the board, by sticky id (a vote on a
+    sticky merged into another, or deleted, waits for its split or restore and uses none of
+    the voter's votes meanwhile)."""
+    given = Vote.objects.filter(
+        participant=participant, sticky__deleted_at__isnull=True, sticky__merged_into__isnull=True
+    ).values_list("sticky_id", flat=True)
     return {str(sticky): count for sticky, count in Counter(given).items()}
 
 

@@ -150,6 +150,8 @@ class Change:
             raise Gone("That sticky is not on this board.")
         if sticky.deleted_at is not None and not deleted:
             raise Gone("Someone deleted that sticky meanwhile.")
+        if sticky.merged_into_id is not None:
+            raise Gone("That sticky was merged into another: split that one to get it back.")
         return sticky
 
 

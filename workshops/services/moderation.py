@@ -15,12 +15,13 @@ def participant_undo(
 ) -> int:
     """Take back one person's changes: delete the stickies they added that are still on the
     board, and bring back those they deleted that are still deleted. Moves and edits they made
-    stay (the history says what they were). Returns how many stickies changed."""
+    stay (the history says what they were). Pain points they posted without a name stay too:
+    taking them back would say whose they were. Returns how many stickies changed."""
     with change("undo_participant", workshop=workshop, by=by, op=op) as now:
         person = Participant.objects.filter(pk=participant, workshop=now.workshop).first()
         if person is None:
             raise ValidationError("That person is not in this workshop.")
-        added = list(live(now.workshop).filter(created_by=person, private=False))
+        added = list(live(now.workshop).filter(created_by=person, private=False, anonymous=False))
         for sticky in added:
             if sticky.on_timeline:
                 park_notes_of(now, sticky)
