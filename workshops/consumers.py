@@ -17,7 +17,7 @@ from django.http import Http404
 
 from workshops import access, backpressure, commands, fanout, protocol, rates, services
 from workshops.limits import LIMITS
-from workshops.models import Workshop
+from workshops.models import Sticky, Workshop
 from workshops.visibility import EVERYONE, Viewer
 
 log = logging.getLogger(__name__)
@@ -284,8 +284,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         person = self.me.participant
         if person is None or not self.me.can_edit:
             return
-        if sticky is not None and not await database_sync_to_async(self._may_edit_now)():
-            return  # ended or locked since this socket opened: nothing to say
+        if sticky is not None and not await database_sync_to_async(self._may_say_editing)(sticky):
+            return  # ended or locked since this socket opened, or a nameless pain point
         self.editing = sticky
         await protocol.apublish(
             self.me.workshop.pk,
@@ -297,6 +297,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 sticky=str(sticky) if sticky else None,
             ),
         )
+
+    def _may_say_editing(self, sticky: UUID) -> bool:
+        """Whether to tell everyone that this person edits `sticky`: they may change the board
+        now, and it is not a pain point posted without a name (which would point at its
+        author)."""
+        assert self.me is not None
+        nameless = Sticky.objects.filter(pk=sticky, workshop=self.me.workshop, anonymous=True)
+        return self._may_edit_now() and not nameless.exists()
 
     def _may_edit_now(self) -> bool:
         """Whether this person may change the board as it is now (not ended; not locked, unless

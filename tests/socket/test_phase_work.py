@@ -265,3 +265,10 @@ async def test_a_pain_point_without_a_name_reaches_the_others_without_its_author
     row = history[history.index('id="op-2"') :].split("</tr>")[0]
     assert "someone" in row and "Alice" not in row
     assert "Nobody owns the queue" in await page(board, "board", participant=bob)
+    # Editing it: the others are not told who edits it (that would point at its author).
+    await ally.send({"type": "editing", "sticky": sticky_id})
+    await room["fran"].take()
+    assert room["fran"].messages("editing") == []
+    await ally.send({"type": "editing", "sticky": None})
+    await room["fran"].take()
+    assert [m["sticky"] for m in room["fran"].messages("editing")] == [None]
