@@ -1,14 +1,22 @@
 // Drag and drop with SortableJS (vendored, loaded before this module): events along the
 // timeline and from the parking area, notes between lanes and the parking area. A drop is
 // reported as a move, with where the sticky came from for its undo; the page shows the result
-// when the server's broadcast arrives.
+// when the server's broadcast arrives. Dropped onto the middle of another sticky of its kind, a
+// sticky is merged into that one: the edges of a sticky reorder, its middle merges.
 
 import { NOT_ITEM, placeOf, previousItem } from "./places.js";
 
+// The middle of a sticky, as fractions of its size, where a drop merges. Outside it Sortable
+// reorders: its swap zones are the edges (`invertSwap`), so the two never compete.
+const MERGE_ZONE = [0.25, 0.75];
+
 export class Dragging {
   // moved(sticky, target, origin): a sticky was dropped at target ({place, after}).
-  constructor(moved) {
+  // dropped onto(sticky, onto, origin): a sticky was dropped onto `onto`, a sticky of its kind.
+  constructor(moved, droppedOnto) {
     this.moved = moved;
+    this.droppedOnto = droppedOnto;
+    this.overSticky = (event) => this.hover(event);
     this.sortables = new Map(); // list element -> its Sortable
     this.wire();
     document.addEventListener("board:replaced", () => this.wire());
@@ -35,10 +43,20 @@ export class Dragging {
       fallbackTolerance: 4,
       delay: 120,
       delayOnTouchOnly: true,
+      // A sticky's edges reorder (a quarter of it at each end); its middle is left for a drop
+      // that merges.
+      invertSwap: true,
+      invertedSwapThreshold: 0.5,
+      // The buttons on a sticky (votes) are pressed, not dragged.
+      filter: ".sticky-controls",
+      preventOnFilter: false,
       // Where the drag started, for its undo: taken before the drag changes the page.
       onStart: (event) => {
         const item = event.item;
-        this.origin = placeOf(item.matches(".column") ? item.querySelector(".sticky") : item);
+        this.dragged = item.matches(".column") ? item.querySelector(".sticky") : item;
+        this.origin = placeOf(this.dragged);
+        this.active = this.sortables.get(event.from);
+        document.addEventListener("pointermove", this.overSticky);
       },
       onEnd: (event) => this.dropped(event),
     };
@@ -46,7 +64,7 @@ export class Dragging {
       group: { name: "events", pull: false, put: ["events"] },
       draggable: ".column",
       handle: ".sticky.kind-event",
-      filter: NOT_ITEM,
+      filter: `${NOT_ITEM}, .sticky-controls`,
       preventOnFilter: false,
       onMove: (event) => {
         const related = event.related;
@@ -88,7 +106,43 @@ export class Dragging {
     this.sortables.forEach((sortable) => sortable.option("disabled", true));
   }
 
+  // While dragging: the sticky of the same kind whose middle is under the pointer is where a
+  // drop merges, marked as such (board-work.css); any other place is a move.
+  hover(event) {
+    // Sortable reads the pointer every 50 ms while dragging; a drop onto an edge came sooner
+    // than that and went to the wrong place. Read now, on every move (a method of the
+    // vendored 1.15.7, bound to its instance).
+    this.active?._emulateDragOver?.();
+    const under = document.elementFromPoint(event.clientX, event.clientY)?.closest(".sticky[data-id]");
+    const dragged = this.dragged;
+    let onto = null;
+    if (under && dragged && under.dataset.id !== dragged.dataset.id && under.dataset.kind === dragged.dataset.kind
+        && !under.matches(".is-private, .sortable-ghost") && !dragged.matches(".is-private")) {
+      const box = under.getBoundingClientRect();
+      const x = (event.clientX - box.left) / box.width;
+      const y = (event.clientY - box.top) / box.height;
+      const [low, high] = MERGE_ZONE;
+      if (x > low && x < high && y > low && y < high) onto = under;
+    }
+    if (onto === this.onto) return;
+    this.onto?.classList.remove("merge-target");
+    onto?.classList.add("merge-target");
+    this.onto = onto;
+    const canvas = document.getElementById("canvas");
+    if (onto) canvas.dataset.dropMerge = "";
+    else delete canvas.dataset.dropMerge;
+  }
+
   dropped(event) {
+    document.removeEventListener("pointermove", this.overSticky);
+    const onto = this.onto;
+    this.onto?.classList.remove("merge-target");
+    this.onto = null;
+    delete document.getElementById("canvas").dataset.dropMerge;
+    const dragged = this.dragged;
+    this.dragged = null;
+    this.active = null;
+    if (onto?.isConnected && this.droppedOnto) return this.droppedOnto(dragged, onto, this.origin);
     if (event.from === event.to && event.oldIndex === event.newIndex) return;
     const item = event.item;
     const sticky = item.matches(".column") ? item.querySelector(".sticky") : item;

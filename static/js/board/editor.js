@@ -29,7 +29,10 @@ export class Editor {
     this.wireAddBar();
     this.wireStickies();
     this.wireToolbar();
-    this.dragging = new Dragging((sticky, target, origin) => this.move(sticky, target, origin));
+    this.dragging = new Dragging(
+      (sticky, target, origin) => this.move(sticky, target, origin),
+      (sticky, onto, origin) => this.dropOnto(sticky, onto, origin),
+    );
     document.addEventListener("board:closed", () => this.disable());
     document.addEventListener("keydown", (event) => this.globalKeys(event));
   }
@@ -48,7 +51,8 @@ export class Editor {
 
   confirmed(sent, message) {
     const { meta, message: command } = sent;
-    let entry = { do: command, undo: meta.undo };
+    // An undo only the server's answer can say (what a split took out): `undoFrom` reads it.
+    let entry = { do: command, undo: meta.undo ?? (message && meta.undoFrom?.(message)) };
     if (command.type === "add" && message) {
       const { id } = message.entities.find((state) => state.entity === "sticky");
       entry = { do: { type: "restore", sticky: id }, undo: { type: "delete", sticky: id } };
@@ -78,6 +82,26 @@ export class Editor {
         run: () => this.undo(entry),
       });
     }
+    // A change that takes stickies off the board (a merge) says what it did, with an Undo.
+    if (meta.done && meta.role === "do") notice.show(meta.done, { label: "Undo", run: () => this.undo(entry) });
+  }
+
+  // Duplicates merged into the sticky kept (`keptId`): they leave the board, its authors are
+  // named on it. Said with an Undo that splits exactly these out again; redo merges them again.
+  merge(keptId, ids) {
+    const kept = this.board.sticky(keptId);
+    const first = this.board.sticky(ids[0]);
+    if (!kept || !first) return notice.show("That sticky is no longer on the board.");
+    const into = quote(textOf(kept));
+    const done = ids.length === 1 ? `Merged ${quote(textOf(first))} into ${into}.` : `Merged ${ids.length} stickies into ${into}.`;
+    this.change({ type: "merge", sticky: keptId, stickies: ids }, { type: "split", sticky: keptId, stickies: ids }, { done });
+  }
+
+  // A sticky dragged and dropped onto another of its kind: back where it came from on this
+  // screen, then merged into the one it was dropped on.
+  dropOnto(sticky, onto, origin) {
+    this.board.restore(sticky.dataset.id, origin.place);
+    this.merge(onto.dataset.id, [sticky.dataset.id]);
   }
 
   refused(sent) {
@@ -213,7 +237,7 @@ export class Editor {
     });
     canvas.addEventListener("dblclick", (event) => {
       const sticky = event.target.closest(".sticky[data-id]");
-      if (sticky) this.edit(sticky);
+      if (sticky && !event.target.closest("button")) this.edit(sticky); // not a vote button on it
     });
     canvas.addEventListener("keydown", (event) => this.stickyKeys(event));
     // The toolbar stays with its sticky as the board scrolls; it steps aside while dragging.
@@ -224,7 +248,8 @@ export class Editor {
 
   stickyKeys(event) {
     const sticky = event.target.closest?.(".sticky[data-id]");
-    if (!sticky || event.target.tagName === "TEXTAREA") return;
+    // The sticky's own keys: not those of its text being edited, nor of a button on it.
+    if (!sticky || event.target !== sticky) return;
     const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 };
     if (event.altKey && event.key in moves) {
       event.preventDefault();
@@ -434,6 +459,8 @@ export class Editor {
     parallel.hidden = sticky.dataset.kind !== "event";
     parallel.setAttribute("aria-pressed", isParallel(sticky) ? "true" : "false");
     this.toolbar.querySelector("[data-action=park]").textContent = isParked(sticky) ? "Place" : "Park";
+    // The phase work shows its own actions for this sticky, before the toolbar is placed.
+    document.dispatchEvent(new CustomEvent("board:toolbar", { detail: sticky }));
     this.toolbar.hidden = false;
     this.toolbar.hidden = !boardLayout().placeToolbar(this.toolbar, sticky);
   }
