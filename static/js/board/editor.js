@@ -143,7 +143,11 @@ export class Editor {
       const kind = this.kind();
       const target = this.target(kind);
       const id = crypto.randomUUID();
-      this.change({ type: "add", kind, text, id, ...target }, null);
+      const command = { type: "add", kind, text, id, ...target };
+      // A pain point without a name, where the board allows it (the box shows only then).
+      const anonymous = document.getElementById("add-anonymous");
+      if (kind === "pain" && anonymous?.checked && !anonymous.closest("[hidden]")) command.anonymous = true;
+      this.change(command, null);
       // Typed after a selected event: the next event typed goes after this one, even before
       // this one is confirmed, so that they read in the order typed.
       if (kind === "event" && target.after) this.chain = { id, text };
@@ -280,8 +284,9 @@ export class Editor {
     } else if (event.altKey && /^Digit[1-6]$/.test(event.code) && this.addBar) {
       event.preventDefault();
       const radios = this.addBar.querySelectorAll("input[name=kind]");
-      radios[Number(event.code.slice(5)) - 1].checked = true;
-      this.showTarget();
+      const choice = radios[Number(event.code.slice(5)) - 1];
+      choice.checked = true;
+      choice.dispatchEvent(new Event("change", { bubbles: true })); // the hint, the target, what goes with the kind
       this.addText.focus();
     }
   }
