@@ -35,6 +35,15 @@ export function kindName(kind) {
   return document.querySelector(`#toolbar-kind option[value="${kind}"]`)?.textContent.trim() ?? kind;
 }
 
+// Where a sticky is, in words: a note by the event it is under, a parked one as parked.
+function whereIs(sticky) {
+  if (!sticky) return "";
+  const column = sticky.closest(".column");
+  if (!column) return "parked";
+  if (sticky.parentElement === column) return "";
+  return `under ${quote(textOf(column.querySelector(":scope > .sticky")))}`;
+}
+
 // Bring a sticky into view and give it the focus (its toolbar comes with it).
 export function showOnBoard(id) {
   const sticky = document.getElementById(`s-${id}`);
@@ -289,15 +298,17 @@ class Merges {
     row.querySelector(".pair-kind").textContent = kindName(kind);
     for (const [role, id] of [["kept", kept], ["merged", merged]]) {
       const button = row.querySelector(`[data-pair="${role}"]`);
+      const where = whereIs(this.board.sticky(id));
       button.dataset.sticky = id;
       button.querySelector(".pair-words").textContent = texts[id];
+      button.querySelector(".pair-where").textContent = where;
       const said = role === "kept" ? "Keep" : "Merge in";
-      button.setAttribute("aria-label", `${said}: ${texts[id]} (show it on the board)`);
+      button.setAttribute("aria-label", `${said}: ${texts[id]}${where ? `, ${where}` : ""} (show it on the board)`);
     }
     const action = (name) => row.querySelector(`[data-pair-action="${name}"]`);
     action("merge")?.setAttribute("aria-label", `Merge: keep ${quote(texts[kept])}, merge ${quote(texts[merged])} into it`);
     action("dismiss")?.setAttribute("aria-label", `Not duplicates: ${quote(texts[kept])} and ${quote(texts[merged])}`);
-    action("swap")?.setAttribute("aria-label", `Keep the other: ${quote(texts[merged])} instead`);
+    action("swap")?.setAttribute("aria-label", `Swap: keep ${quote(texts[merged])} instead`);
   }
 
   pairClicked(event) {
@@ -528,12 +539,7 @@ class Merges {
     sticky.classList.add("merge-source");
     document.getElementById("canvas").dataset.mergeKind = sticky.dataset.kind;
     this.mergeBar.querySelector("[data-merge=source]").textContent = quote(textOf(sticky));
-    const where = (other) => {
-      const column = other.closest(".column");
-      if (!column) return " (parked)";
-      if (other.dataset.kind === "event") return "";
-      return ` (under ${quote(textOf(column.querySelector(":scope > .sticky")))})`;
-    };
+    const where = (other) => (whereIs(other) ? ` (${whereIs(other)})` : "");
     const choose = new Option("Choose the sticky to keep…", "");
     choose.disabled = true;
     this.into.replaceChildren(choose, ...others.map((other) => new Option(`${textOf(other)}${where(other)}`, other.dataset.id)));

@@ -228,13 +228,19 @@ class Votes {
     if (totals) points.sort((a, b) => total(b) - total(a) || order.get(a.dataset.id) - order.get(b.dataset.id));
     const rows = new Map([...this.list.children].map((row) => [row.dataset.sticky, row]));
     const focused = document.activeElement;
+    const most = Math.max(1, ...points.map(total));
     const wanted = points.map((sticky) => {
       const row = rows.get(sticky.dataset.id) ?? this.template.content.firstElementChild.cloneNode(true);
       const votes = total(sticky);
       const rank = 1 + points.filter((other) => total(other) > votes).length;
       this.fillRow(row, sticky, totals ? { votes, rank } : null);
+      // Its share of the most votes, drawn as a bar behind it (a property set by script, which
+      // the page's Content Security Policy allows, unlike a style attribute).
+      row.style.setProperty("--share", totals ? String(votes / most) : "0");
       return row;
     });
+    const each = this.state.votes_each ?? 3;
+    this.list.classList.toggle("none-left", this.given >= each);
     this.list.replaceChildren(...wanted);
     if (this.list.contains(focused) && document.activeElement !== focused) focused.focus({ preventScroll: true });
     this.find("empty").hidden = points.length > 0;
