@@ -202,6 +202,8 @@ class Sticky(models.Model):
     )
     # Everyone who wrote it: its author and the authors of what was merged into it (ids).
     authors = models.JSONField(default=list)
+    # How many stickies are merged into it (a split can take them out again).
+    merged_count = models.PositiveIntegerField(default=0)
     # A check or gate: who signs it off, in words.
     owner = models.CharField(max_length=LIMITS.display_name * 2, blank=True)
     version = models.PositiveIntegerField(default=1)

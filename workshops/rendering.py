@@ -87,10 +87,11 @@ def _draw(sticky: Sticky) -> str:
             f"As a fact?</span> “{escape(hint)}”</p>"
         )
     role = "" if sticky.on_timeline else ' role="listitem"'
+    merged = f' data-merged="{sticky.merged_count}"' if sticky.merged_count else ""
     return (
         f'<div{role} class="{classes}" id="s-{sticky.pk}" data-id="{sticky.pk}"'
         f' data-kind="{sticky.kind}" data-rank="{escape(sticky.rank)}"'
-        f' data-version="{sticky.version}" data-text-version="{sticky.text_version}"'
+        f' data-version="{sticky.version}" data-text-version="{sticky.text_version}"{merged}'
         f' tabindex="0" aria-roledescription="sticky note" aria-label="{label}">'
         f'<header>{"".join(head)}</header><p class="text" dir="auto">{text}</p>{said}</div>'
     )

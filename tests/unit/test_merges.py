@@ -25,7 +25,7 @@ from workshops.exports.json import map_json
 from workshops.exports.map import map_of
 from workshops.kinds import Kind
 from workshops.models import Dismissal, Participant, Sticky, Workshop
-from workshops.rendering import render_board
+from workshops.rendering import render_board, sticky_html
 from workshops.selectors import board_of
 from workshops.services import Gone
 from workshops.visibility import Viewer
@@ -391,3 +391,18 @@ def test_the_board_lists_its_likely_duplicates_for_everyone_on_it(
     assert Client().get(url).status_code == 403
     otto = as_participant(Client(), make_participant(other_board, "Otto"))
     assert otto.get(url).status_code == 403
+
+
+def test_a_sticky_with_merged_ones_says_how_many_on_the_page_so_a_split_is_offered(
+    board: Workshop, alice: Participant
+) -> None:
+    kept = make_sticky(board, alice, text="Deployed to staging")
+    twins = [make_sticky(board, alice, text="Deploy to staging") for _ in range(2)]
+    services.stickies_merge(
+        workshop=board, by=alice, op=None, sticky_id=kept.pk, stickies=[t.pk for t in twins]
+    )
+    kept.refresh_from_db()
+    assert 'data-merged="2"' in sticky_html(kept)
+    services.sticky_split(workshop=board, by=alice, op=None, sticky_id=kept.pk)
+    kept.refresh_from_db()
+    assert kept.merged_count == 0 and "data-merged" not in sticky_html(kept)

@@ -83,7 +83,8 @@ def stickies_merge(
                 park_notes_of(now, one)
             one.merged_into = kept
             now.touch(one)
-        kept.authors = _authors(kept, [*Sticky.objects.filter(merged_into=kept)])
+        inside = list(Sticky.objects.filter(merged_into=kept))
+        kept.authors, kept.merged_count = _authors(kept, inside), len(inside)
         now.touch(kept)
         count = len(merged)
         now.say(f"merged {count} duplicate{'s' * (count > 1)} into {named(kept)}")
@@ -118,6 +119,8 @@ def sticky_split(
         wanted = list(inside) if stickies is None else stickies
         if not wanted:
             raise ValidationError("Say which stickies to split out (or leave the list out: all).")
+        if len(set(wanted)) != len(wanted):
+            raise ValidationError("Each sticky may be named once.")
         if any(pk not in inside for pk in wanted):
             raise ValidationError("That sticky is not merged into this one.")
         for pk in wanted:
@@ -127,6 +130,7 @@ def sticky_split(
             if one.on_timeline:
                 _return_notes(now, one, kept)
         kept.authors = _authors(kept, list(inside.values())) if inside else []
+        kept.merged_count = len(inside)
         now.touch(kept)
         count = len(wanted)
         now.say(f"split {count} stick{'ies' if count > 1 else 'y'} out of {named(kept)}")

@@ -180,7 +180,7 @@ export class BoardView {
   remove(id, next) {
     this.homeless.delete(id);
     const column = document.getElementById(`c-${id}`);
-    const staysOnTimeline = next && !next.deleted && next.kind === "event" && !next.parked;
+    const staysOnTimeline = next && !next.deleted && next.html && next.kind === "event" && !next.parked;
     if (column && !staysOnTimeline) {
       // Notes still in its lanes are waiting for their own change: keep them until it comes.
       column.querySelectorAll(".lane > .sticky").forEach((note) => {

@@ -191,7 +191,7 @@ class Merges {
   }
 
   hasMerged(sticky) {
-    return Boolean(sticky.querySelector(".authors")) || (this.mergedInto.get(sticky.dataset.id)?.size ?? 0) > 0;
+    return Number(sticky.dataset.merged ?? 0) > 0 || (this.mergedInto.get(sticky.dataset.id)?.size ?? 0) > 0;
   }
 
   // --- the suggestions panel ---
