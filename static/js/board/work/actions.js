@@ -6,6 +6,7 @@
 // workshop ended, facilitators and an action's owner still change it (the server checks).
 // Shapes: docs/protocol.md (`action_add`, `action_update`, `action_delete`, `action_restore`).
 
+import { TextLimit, characters } from "../limits.js";
 import { notice, quote } from "../page.js";
 import { showOnBoard } from "./merges.js";
 import { People, make, onOutcome, uniqueId, workPanel } from "./panels.js";
@@ -81,7 +82,7 @@ class Actions {
       this.sort = event.target.value;
       this.render();
     });
-    this.wireForm(this.form, (command) => this.add(command));
+    this.addLimit = this.wireForm(this.form, (command) => this.add(command));
     this.root.querySelector("[data-source-clear]").addEventListener("click", () => {
       this.setSource(null);
       this.form.elements.text.focus();
@@ -120,12 +121,26 @@ class Actions {
       other.hidden = choice.value !== OTHER;
       if (!other.hidden) other.querySelector("input").focus();
     });
+    // Counted as it is typed, and refused (never cut) when too long, as a sticky's text is.
+    const text = form.elements.text;
+    form.querySelector(".char-count")?.remove();
+    const limit = new TextLimit(text, Number(text.dataset.limit));
     form.addEventListener("input", () => this.showError(form, null));
+    // Enter adds it, as in the add bar; Shift+Enter starts a new line.
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const text = form.elements.text.value.trim();
-      if (!text) return this.showError(form, "Say what will be done.", form.elements.text);
-      const fields = { text, status: form.elements.status.value, due: form.elements.due.value };
+      if (!text.value.trim()) return this.showError(form, "Say what will be done.", text);
+      if (limit.over) {
+        const count = characters(text.value);
+        return this.showError(form, `An action holds ${limit.limit} characters at most; this one has ${count}.`, text);
+      }
+      const fields = { text: text.value.trim(), status: form.elements.status.value, due: form.elements.due.value };
       if (choice.value === OTHER) {
         const name = form.elements.owner.value.trim();
         if (!name) return this.showError(form, "Name the person or team, or choose someone from the list.", form.elements.owner);
@@ -134,6 +149,7 @@ class Actions {
       else fields.owner = "";
       submit(fields);
     });
+    return limit;
   }
 
   fillOwners(choice, current = choice.value) {
@@ -157,18 +173,23 @@ class Actions {
     choice.value = [...choice.options].some((option) => option.value === current) ? current : "";
   }
 
+  // A refusal beside the form, in words; the field it is about marked and described by it.
   showError(form, message, field = null) {
     const error = form.querySelector(".field-error");
     error.id ||= uniqueId("action-error");
     error.hidden = !message;
     error.textContent = message ?? "";
-    form.querySelectorAll("[aria-invalid]").forEach((input) => {
+    form.querySelectorAll("[data-refused]").forEach((input) => {
+      delete input.dataset.refused;
       input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
+      const rest = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== error.id);
+      if (rest.length) input.setAttribute("aria-describedby", rest.join(" "));
+      else input.removeAttribute("aria-describedby");
     });
     if (message && field) {
+      field.dataset.refused = "1";
       field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", error.id);
+      field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") ?? ""} ${error.id}`.trim());
       field.focus();
     }
   }
@@ -215,6 +236,7 @@ class Actions {
 
   clearForm() {
     this.form.reset();
+    this.addLimit.show();
     this.fillOwners(this.form.querySelector("[data-owner-choice]"), "");
     this.form.querySelector("[data-owner-other]").hidden = true;
     this.setSource(null);
