@@ -178,13 +178,14 @@ def round_pick(
                 else "The picks are shown already: wait for the next round."
             )
         pick = None
-        if size and size.strip():
-            pick, _ = Pick.objects.update_or_create(
-                workshop=now.workshop, participant=now.by, defaults={"size": _size(now, size)}
-            )
+        chosen = _size(now, size) if size and size.strip() else None
+        # (a new pick replaces the old one: not update_or_create, whose UPDATE's row count is
+        # not known yet in the runner's pipeline, which Django takes for "no row saved")
+        Pick.objects.filter(workshop=now.workshop, participant=now.by).delete()
+        if chosen:
+            pick = Pick.objects.create(workshop=now.workshop, participant=now.by, size=chosen)
             now.say("picked a size")  # never which: the history is read by everyone
         else:
-            Pick.objects.filter(workshop=now.workshop, participant=now.by).delete()
             now.say("took their pick back")
         now.touch_participant(now.by)
         now.touch_round()
