@@ -3,14 +3,16 @@
 Each kind of visitor, having become one as people do (logged in, by the join link, by the
 observer link, removed by the facilitator), opens the board's socket and sends each command of
 the registry, valid in every other way, to an open, a locked and an ended workshop, and gets what
-the table says; what is refused changes nothing. The open rows are checked a second time on a
-board in another phase with a silent brainstorm on: the phase and the brainstorm change what
-people see, not what they may send. (The table's rows are held to the registry in
-tests/unit/test_access_matrix.py.)
+the table says; what is refused changes nothing. The board is set up for each command so that
+it is valid but for who sends it (a pain point to vote for, a vote to take back, something
+merged to split, an estimation round to pick in, an action of someone else's to change). The
+open rows are checked a second time on a board in another phase with a silent brainstorm on:
+the phase and the brainstorm change what people see, not what they may send. (The table's rows
+are held to the registry in tests/unit/test_access_matrix.py.)
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import uuid4
 
@@ -25,7 +27,8 @@ from tests.socket.conftest import Socket
 from tests.unit.test_access_matrix import ROLES, Row, command_rows
 from workshops import services
 from workshops.commands import COMMANDS
-from workshops.models import Workshop
+from workshops.kinds import Kind
+from workshops.models import Participant, Sticky, Workshop
 from workshops.protocol import Place
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,6 +47,94 @@ class Scene:
     live: str  # a sticky on the board
     gone: str  # a deleted sticky
     someone: int  # a participant with a sticky on the board
+    made: dict[str, str] = field(default_factory=dict)  # what the command's set-up made
+
+
+@dataclass(frozen=True)
+class Board:
+    """A workshop being set up for a command: its facilitator's participant, the visitor's
+    participant (None for those who have none on it), someone else, and an event."""
+
+    workshop: Workshop
+    me: Participant
+    sender: Participant | None
+    someone: Participant
+    event: Sticky | None
+
+    def duplicate(self) -> Sticky:
+        return make_sticky(self.workshop, self.me, text="Code reviewed again")
+
+    def pain(self) -> Sticky:
+        return make_sticky(self.workshop, self.someone, kind=Kind.PAIN, text="Waiting for QA")
+
+    def vote(self, by: Participant | None, sticky: Sticky) -> None:
+        if by is not None:
+            services.vote_add(workshop=self.workshop, by=by, op=None, sticky_id=sticky.pk)
+
+    def action(self, *, deleted: bool = False) -> str:
+        """An action of someone's (not the visitor's), deleted or not."""
+        action = services.action_add(
+            workshop=self.workshop,
+            by=self.me,
+            op=None,
+            text="Automate the release notes",
+            owner_participant=self.someone.pk,
+        )
+        if deleted:
+            services.action_delete(workshop=self.workshop, by=self.me, op=None, action_id=action.pk)
+        return str(action.pk)
+
+
+def merged(board: Board) -> dict[str, str]:
+    assert board.event is not None
+    duplicate = board.duplicate()
+    services.stickies_merge(
+        workshop=board.workshop,
+        by=board.me,
+        op=None,
+        sticky_id=board.event.pk,
+        stickies=[duplicate.pk],
+    )
+    return {}
+
+
+def voted(board: Board, by: Participant | None) -> dict[str, str]:
+    pain = board.pain()
+    board.vote(by, pain)
+    return {"pain": str(pain.pk)}
+
+
+def timed(board: Board) -> dict[str, str]:
+    assert board.event is not None
+    timing = services.timing_set(
+        workshop=board.workshop, by=board.me, op=None, events=[board.event.pk], size="M"
+    )
+    return {"timing": str(timing.pk)}
+
+
+def round_started(board: Board) -> dict[str, str]:
+    assert board.event is not None
+    services.round_set(
+        workshop=board.workshop, by=board.me, op=None, action="start", events=[board.event.pk]
+    )
+    return {}
+
+
+# What a command needs on the board, besides a sticky, a deleted one and someone, to be valid
+# (made before the board is locked or the workshop ended): the ids it names, by name.
+SET_UPS: dict[str, Callable[[Board], dict[str, str]]] = {
+    "merge": lambda board: {"duplicate": str(board.duplicate().pk)},
+    "split": merged,
+    "dismiss": lambda board: {"duplicate": str(board.duplicate().pk)},
+    "vote": lambda board: {"pain": str(board.pain().pk)},
+    "unvote": lambda board: voted(board, board.sender),
+    "votes_clear": lambda board: voted(board, board.someone),
+    "untime": timed,
+    "pick": round_started,
+    "action_update": lambda board: {"action": board.action()},
+    "action_delete": lambda board: {"action": board.action()},
+    "action_restore": lambda board: {"action": board.action(deleted=True)},
+}
 
 
 # An example of each command, valid in every other way: what each visitor sends. A command
@@ -64,17 +155,32 @@ EXAMPLES: dict[str, Callable[[Scene], dict[str, Any]]] = {
     "timer": lambda scene: {"action": "start", "seconds": 300},
     "follow": lambda scene: {"target": "start"},
     "undo_participant": lambda scene: {"participant": scene.someone},
+    "merge": lambda scene: {"sticky": scene.live, "stickies": [scene.made["duplicate"]]},
+    "split": lambda scene: {"sticky": scene.live},
+    "dismiss": lambda scene: {"sticky": scene.live, "other": scene.made["duplicate"]},
+    "vote": lambda scene: {"sticky": scene.made["pain"]},
+    "unvote": lambda scene: {"sticky": scene.made["pain"]},
+    "votes_clear": lambda scene: {},
+    "timing": lambda scene: {"events": [scene.live], "size": "M"},
+    "untime": lambda scene: {"timing": scene.made["timing"]},
+    "round": lambda scene: {"action": "start", "events": [scene.live]},
+    "pick": lambda scene: {"size": "M"},
+    "action_add": lambda scene: {"text": "Ask ops for a staging slot"},
+    "action_update": lambda scene: {"action_id": scene.made["action"], "status": "doing"},
+    "action_delete": lambda scene: {"action_id": scene.made["action"]},
+    "action_restore": lambda scene: {"action_id": scene.made["action"]},
+    "followup": lambda scene: {"at": "2027-01-14T10:00:00+01:00", "minutes": 90},
     "end": lambda scene: {},
     "reopen": lambda scene: {},
 }
 EMPTY = {"starter"}  # commands whose example needs a board without live stickies
 
 
-def frame(command: str, scene: Scene) -> dict[str, Any]:
+def frame(command: str, scene: Scene, op: str = OP) -> dict[str, Any]:
     fields = EXAMPLES[command](scene)
     if COMMANDS[command].changes_board:
-        return {"type": command, "op": OP, **fields}
-    return fields
+        return {"type": command, "op": op, **fields}
+    return {"type": command, **fields}
 
 
 def joined(workshop: Workshop, name: str, browser: Client) -> None:
@@ -82,8 +188,9 @@ def joined(workshop: Workshop, name: str, browser: Client) -> None:
     assert browser.post(link, {"name": name}).status_code == 302
 
 
-def scene(role: str, state: str, *, empty: bool) -> Scene:
-    """A fresh workshop, and `role` on it as people become one."""
+def scene(role: str, state: str, command: str) -> Scene:
+    """A fresh workshop, set up for `command`, and `role` on it as people become one."""
+    empty = command in EMPTY
     owner = make_user()
     board = make_workshop(owner=owner)
     me = services.facilitator_participant(workshop=board, user=owner)
@@ -96,12 +203,16 @@ def scene(role: str, state: str, *, empty: bool) -> Scene:
     co_facilitator = make_user()
     services.co_facilitator_add(workshop=board, by=owner, username_or_email=co_facilitator.username)
     browser = Client()
+    sender: Participant | None = None
     if role == "facilitator":
         browser.force_login(owner)
+        sender = me
     elif role == "co-facilitator":
         browser.force_login(co_facilitator)
+        sender = services.facilitator_participant(workshop=board, user=co_facilitator)
     elif role == "participant":
         joined(board, "Pat", browser)
+        sender = board.participants.get(name="Pat")
     elif role == "removed participant":
         joined(board, "Rex", browser)
         rex = board.participants.get(name="Rex")
@@ -110,6 +221,8 @@ def scene(role: str, state: str, *, empty: bool) -> Scene:
         browser.get(reverse("observe", args=[board.observer_token]))
     elif role == "participant of another workshop":
         joined(make_workshop(), "Otto", browser)
+    set_up = SET_UPS.get(command)
+    made = set_up(Board(board, me, sender, someone, live)) if set_up else {}
     if state == BRAINSTORM:
         services.board_update(
             workshop=board, by=me, op=None, phase="systems", private_brainstorm=True
@@ -121,12 +234,12 @@ def scene(role: str, state: str, *, empty: bool) -> Scene:
     cookie = browser.cookies.get(settings.SESSION_COOKIE_NAME)
     sticky = str(live.pk) if live else str(uuid4())
     key = cookie.value if cookie else None
-    return Scene(board.slug, board.pk, key, sticky, str(gone.pk), someone.pk)
+    return Scene(board.slug, board.pk, key, sticky, str(gone.pk), someone.pk, made)
 
 
 @database_sync_to_async
-def scenes(state: str, *, empty: bool) -> dict[str, Scene]:
-    return {role: scene(role, state, empty=empty) for role in ROLES}
+def scenes(state: str, command: str) -> dict[str, Scene]:
+    return {role: scene(role, state, command) for role in ROLES}
 
 
 @database_sync_to_async
@@ -141,8 +254,13 @@ async def outcome(socket: Socket, command: str, scene: Scene) -> str:
         assert first["code"] == "forbidden", first
         return str(await socket.closed_with())
     assert first["type"] == "welcome", first
-    me = first["participant"]
-    await socket.send(frame(command, scene))
+    return await answer(socket, frame(command, scene), first["participant"])
+
+
+async def answer(socket: Socket, sent: dict[str, Any], me: int) -> str:
+    """What the sender `me` gets for a frame, on a socket it was welcomed on."""
+    command = sent["type"]
+    await socket.send(sent)
     if command == "editing":  # it may get no answer: a ping's pong ends the wait
         await socket.send({"type": "ping"})
     while True:
@@ -150,7 +268,7 @@ async def outcome(socket: Socket, command: str, scene: Scene) -> str:
         kind = message["type"]
         if kind == "error":
             return str(message["code"])
-        if kind == "patch" and (message["op"], message["by"]) == (OP, me):
+        if kind == "patch" and (message["op"], message["by"]) == (sent.get("op"), me):
             return "allowed"
         if kind == "editing" and command == "editing" and message["participant"] == me:
             return "allowed"
@@ -192,7 +310,7 @@ async def test_each_role_gets_from_each_command_what_the_table_says(
     command = row.what
     assert command in EXAMPLES, f"write an example of {command!r} in {__file__}"
     wrong = {}
-    for role, here in (await scenes(state, empty=command in EMPTY)).items():
+    for role, here in (await scenes(state, command)).items():
         socket = Socket(here.slug, here.session_key)
         sockets.append(socket)
         connected, _ = await socket.connect()
@@ -209,3 +327,42 @@ async def test_each_role_gets_from_each_command_what_the_table_says(
     assert all((command, state, role) in DISAGREEMENTS for role in wrong), said
     if wrong:
         raise Disagreement(said)
+
+
+@database_sync_to_async
+def an_action_of_the_participants_own() -> Scene:
+    """An ended workshop, a participant on it, and an action that participant owns (given to
+    them by the facilitator after the end)."""
+    here = scene("participant", "ended", "action_add")
+    board = Workshop.objects.get(pk=here.board)
+    me = services.facilitator_participant(workshop=board, user=board.owner)
+    pat = board.participants.get(name="Pat")
+    action = services.action_add(
+        workshop=board, by=me, op=None, text="Write the runbook", owner_participant=pat.pk
+    )
+    return replace(here, made={"action": str(action.pk)})
+
+
+async def test_on_an_ended_workshop_an_actions_owner_still_works_on_it(
+    sockets: list[Socket],
+) -> None:
+    """The table's participant owns none of the actions it names; the one who owns an action
+    may still change, delete and restore it once the workshop has ended, but not add one."""
+    here = await an_action_of_the_participants_own()
+    socket = Socket(here.slug, here.session_key)
+    sockets.append(socket)
+    assert (await socket.connect())[0]
+    welcome = await socket.receive_type("welcome")
+    got = {}
+    for number, command in enumerate(
+        ("action_update", "action_delete", "action_restore", "action_add"), start=1
+    ):
+        got[command] = await answer(
+            socket, frame(command, here, f"own-{number}"), welcome["participant"]
+        )
+    assert got == {
+        "action_update": "allowed",
+        "action_delete": "allowed",
+        "action_restore": "allowed",
+        "action_add": "not_allowed",
+    }
