@@ -8,7 +8,6 @@ workshop counts calendar days (24 hours, 7 days, 30 days).
 """
 
 import itertools
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -107,11 +106,13 @@ def read_sizes(value: Any) -> dict[str, list[float]]:
             not isinstance(bounds, list)
             or len(bounds) != 2
             or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-            or not all(math.isfinite(b) for b in bounds)
         ):
             raise TimingError(f"Size {size} needs two numbers of days: [low, high].")
+        # (JSON's whole numbers have no bound: one too big for a float is refused, not raised.)
+        if not all(-MOST_DAYS <= b <= MOST_DAYS for b in bounds):
+            raise TimingError(f"Size {size} must be at most {MOST_DAYS:,} days (ten years).")
         low, high = float(bounds[0]), float(bounds[1])
-        if not 0 <= low <= high <= MOST_DAYS or high == 0:
+        if not 0 <= low <= high or high == 0:
             raise TimingError(f"Size {size} must go from 0 or more up to a longer time (days).")
         scale[size] = [low, high]
     unknown = set(value) - set(SIZE_ORDER)
