@@ -538,9 +538,7 @@ class Actions {
 
   // The sticky an action came from, on the board (the panel steps aside on a phone).
   showSticky(id) {
-    const sticky = document.getElementById(`s-${id}`);
-    if (!sticky) return;
     if (matchMedia(PHONE).matches) this.panel.close({ focus: false });
-    sticky.focus();
+    showOnBoard(id);
   }
 }
