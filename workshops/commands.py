@@ -161,7 +161,7 @@ COMMANDS: dict[str, Spec] = {
         _change("round", Field("action", Type.TEXT), _optional("events", Type.IDS),
                 role=Role.FACILITATOR, service="round_set",
                 doc="starts, reveals or ends an estimation round"),
-        _change("pick", _optional("size", Type.TEXT), service="round_pick",
+        _change("pick", _optional("size", Type.TEXT), service="round_pick", while_locked=True,
                 doc="picks a size in the estimation round"),
         _change("action_add", Field("text", Type.TEXT), *ACTION_FIELDS,
                 _optional("source", Type.ID), _optional("id", Type.ID, attr="action_id"),

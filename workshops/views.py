@@ -38,6 +38,7 @@ from workshops.exports.pdf import map_pdf
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
 from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
+from workshops.services.agenda import PURPOSES
 from workshops.starters import BLANK, STARTERS
 from workshops.visibility import Viewer, views
 
@@ -187,6 +188,7 @@ def agenda_context(workshop: Workshop, viewer: Viewer) -> dict[str, object]:
             for state in entities.people_states(people, viewer)
         ],
         "work_state": views(viewer, entities.states(entities.work_of(workshop))),
+        "followup_purposes": list(PURPOSES.items()),
     }
 
 

@@ -5,7 +5,9 @@
 
 import { onOutcome, workPanel } from "./panels.js";
 
-const PURPOSES = { improve: "Improve the path", release: "Plan the first release", risks: "Mitigate the risks" };
+// What the map is for, in words: as the page's checkboxes say it (workshops/services/agenda.py).
+const purposeLabel = (key) =>
+  document.querySelector(`#followup-panel input[name=purposes][value="${CSS.escape(key)}"]`)?.parentElement.textContent.trim() ?? key;
 const pad = (value) => String(value).padStart(2, "0");
 
 // "2027-01-14T10:00" (a datetime-local field, in this browser's time zone) as ISO 8601 with the
@@ -129,7 +131,7 @@ class Followup {
     purposes.replaceChildren(
       ...(state?.purposes ?? []).map((purpose) => {
         const item = document.createElement("li");
-        item.textContent = PURPOSES[purpose] ?? purpose;
+        item.textContent = purposeLabel(purpose);
         return item;
       }),
     );
