@@ -406,3 +406,19 @@ def test_a_sticky_with_merged_ones_says_how_many_on_the_page_so_a_split_is_offer
     services.sticky_split(workshop=board, by=alice, op=None, sticky_id=kept.pk)
     kept.refresh_from_db()
     assert kept.merged_count == 0 and "data-merged" not in sticky_html(kept)
+
+
+def test_a_split_naming_a_sticky_twice_is_refused_and_changes_nothing(
+    board: Workshop, alice: Participant
+) -> None:
+    kept = make_sticky(board, alice, text="Deployed to staging")
+    twin = make_sticky(board, alice, text="Deploy to staging")
+    services.stickies_merge(
+        workshop=board, by=alice, op=None, sticky_id=kept.pk, stickies=[twin.pk]
+    )
+    with pytest.raises(ValidationError, match="named once"):
+        services.sticky_split(
+            workshop=board, by=alice, op=None, sticky_id=kept.pk, stickies=[twin.pk, twin.pk]
+        )
+    twin.refresh_from_db()
+    assert twin.merged_into_id == kept.pk

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import make_note, make_sticky
+from tests.factories import command, make_note, make_sticky
 from tests.unit.board_helpers import PARKED, nothing_changes
 from workshops import entities, services
 from workshops.kinds import Kind
@@ -364,6 +364,20 @@ def test_a_pick_is_taken_back(
     assert not Pick.objects.exists()
     last = board.operations.order_by("seq").last()
     assert last is not None and last.summary == "took their pick back"
+
+
+def test_a_pick_changed_over_the_socket_is_saved_each_time(
+    board: Workshop, fran: Participant, alice: Participant, steps: list[Sticky]
+) -> None:
+    """As the socket runs commands (services.run_together: pipelined on PostgreSQL), where an
+    update_or_create once took its own UPDATE for 'no row saved' and failed every second pick."""
+    a_round(board, fran, "start", steps[0])
+    for number, size in enumerate(["S", "M", "L"]):
+        [outcome] = services.run_together(
+            [(command("pick", f"p{number}", size=size), board, alice)]
+        )
+        assert isinstance(outcome, Pick), outcome
+    assert list(Pick.objects.values_list("size", flat=True)) == ["L"]
 
 
 def test_picks_are_sizes_of_the_scale_made_while_a_round_is_open(
