@@ -233,8 +233,8 @@ async def test_every_client_converges_on_the_database(data: st.DataObject, steps
         assert {pk: client.people.get(pk) for pk in truth} == truth, client.name
         # (No totals, and none seen: the same to a screen. A viewer who may not see totals and
         # holds some shows up here: the truth has none for it.)
-        truth, held = await database_work(workshop, client.me), client.work
-        truth.totals, held.totals = truth.totals or {}, held.totals or {}
-        assert held == truth, f"{client.name}: {held} != {truth}"
+        work, shown = await database_work(workshop, client.me), client.work
+        work.totals, shown.totals = work.totals or {}, shown.totals or {}
+        assert shown == work, f"{client.name}: {shown} != {work}"
     for client in clients:
         await client.disconnect()
