@@ -258,3 +258,18 @@ def test_a_voters_new_ballot_goes_to_the_voter_alone(
     for someone in (Viewer(alice.pk), Viewer(fran.pk, facilitator=True), Viewer(None)):
         assert view(someone, ballot) is None
     assert view(Viewer(fran.pk, facilitator=True), tally)["totals"] == {str(pain.pk): 1}  # type: ignore[index]
+
+
+def test_the_state_a_vote_sends_its_voter_is_the_stored_one_however_old_the_senders_object(
+    board: Workshop, fran: Participant, alice: Participant, pain: Sticky
+) -> None:
+    """A socket holds its participant from when it opened; the ready flag it set since was
+    written through another object. The vote's state (sent with a newer version) must still
+    say they are ready, or their screen would take the flag back."""
+    services.board_update(workshop=board, by=fran, op=None, phase="pain")
+    services.ready_set(workshop=board, by=alice, op=None, ready=True)
+    assert alice.ready_phase == ""  # the socket's object, as it was
+    vote(board, alice, pain)
+    stored = Participant.objects.get(pk=alice.pk)
+    sent = entities.participant_state(alice).state
+    assert (sent["version"], sent["ready_phase"]) == (stored.version, "pain")

@@ -112,14 +112,15 @@ class Change:
         return self._board
 
     def touch_participant(self, participant: Participant, *fields: str) -> None:
-        """Write these fields of a participant with their next version: the next of the one
-        stored (the object may be the sender's own, read when its socket opened, while another
-        change, a votes' clear say, has moved the stored one on since)."""
+        """Write these fields of a participant with their next version, and read the rest back
+        as stored: the object may be the sender's own, read when its socket opened, while other
+        changes (their ready flag, a votes' clear) have moved the stored one on since; its
+        state goes out with the new version, so it must be the stored one."""
         found = Participant.objects.filter(pk=participant.pk)
         found.update(
             version=F("version") + 1, **{name: getattr(participant, name) for name in fields}
         )
-        participant.version = found.values_list("version", flat=True).get()
+        participant.refresh_from_db()
         self.touched[entities.key(participant)] = participant
 
     def touch_board(self, *fields: str) -> None:
