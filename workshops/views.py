@@ -188,7 +188,7 @@ def agenda_context(workshop: Workshop, viewer: Viewer) -> dict[str, object]:
             for state in entities.people_states(people, viewer)
         ],
         "work_state": views(viewer, entities.states(entities.work_of(workshop))),
-        "followup_purposes": list(PURPOSES.items()),
+        "followup_purposes": PURPOSES,
     }
 
 

@@ -121,6 +121,7 @@ def test_steps_are_timed_alone_and_together_and_a_round_keeps_picks_hidden_until
     expect(step(ann, STEPS[5]).locator(".field-error")).to_contain_text("should read like")
     expect(bad).to_have_value("about a fortnight")
     expect(bad).to_have_attribute("aria-invalid", "true")
+    expect(ann.locator("#board-notice")).not_to_contain_text("should read like")  # said once
     expect(badge(bo, STEPS[5])).to_have_count(0)
 
     # A timing taken away.

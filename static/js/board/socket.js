@@ -188,12 +188,13 @@ export class LiveSocket {
   refused(message) {
     this.lastError = message;
     const sent = message.op && this.outbox.get(message.op);
+    let shown = false; // said already where it was asked for (a panel's field): not again below
     if (sent) {
       this.outbox.delete(message.op);
       this.showWaiting();
-      this.handlers.refused?.(sent, message);
+      shown = this.handlers.refused?.(sent, message) === true;
     }
-    if (message.code !== "forbidden" && message.code !== "not_found") notice.show(message.message);
+    if (!shown && message.code !== "forbidden" && message.code !== "not_found") notice.show(message.message);
   }
 
   // A text edit refused because someone else changed the text first: nothing was saved; the

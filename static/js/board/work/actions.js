@@ -321,16 +321,20 @@ class Actions {
 
   refused(sent, message) {
     const { key, id } = sent.meta;
+    let shown = false; // said beside its field: the notice need not say it again
     if (key === "add") {
       const back = this.refill(sent.meta);
       const said = back ? message.message : `Not added ${quote(sent.meta.fields.text)}: ${message.message}`;
       this.showError(this.form, said, back ? this.form.elements.text : null);
+      shown = true;
     }
     else if (key?.startsWith("edit:")) {
       const form = this.list.querySelector(`.action-item[data-id="${id}"] .action-edit`);
       if (form) this.showError(form, message.message);
+      shown = Boolean(form);
     }
     this.later();
+    return shown;
   }
 
   // --- editing in place ---

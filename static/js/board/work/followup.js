@@ -5,9 +5,12 @@
 
 import { onOutcome, workPanel } from "./panels.js";
 
-// What the map is for, in words: as the page's checkboxes say it (workshops/services/agenda.py).
-const purposeLabel = (key) =>
-  document.querySelector(`#followup-panel input[name=purposes][value="${CSS.escape(key)}"]`)?.parentElement.textContent.trim() ?? key;
+// What the map is for, in words, as the server names it (workshops/services/agenda.py PURPOSES).
+const PURPOSES = JSON.parse(document.getElementById("followup-purposes")?.textContent ?? "{}");
+const purposeLabel = (key) => {
+  const said = PURPOSES[key] ?? key;
+  return said.charAt(0).toUpperCase() + said.slice(1);
+};
 const pad = (value) => String(value).padStart(2, "0");
 
 // "2027-01-14T10:00" (a datetime-local field, in this browser's time zone) as ISO 8601 with the
@@ -48,7 +51,10 @@ class Followup {
     });
     onOutcome(live, "followup", {
       confirmed: () => this.saved(),
-      refused: (sent, message) => this.showError(message.message),
+      refused: (sent, message) => {
+        this.showError(message.message); // beside the form: the notice need not say it again
+        return true;
+      },
     });
     this.wireForm();
     this.render();

@@ -73,11 +73,13 @@ export function onOutcome(live, work, { confirmed, refused }) {
     wrapped = live;
     for (const kind of ["confirmed", "refused"]) {
       const before = live.handlers[kind];
+      // (A refused handler returns true when it said the refusal itself, beside its field.)
       live.handlers[kind] = (sent, message) => {
-        before?.(sent, message);
+        let shown = before?.(sent, message) === true;
         for (const listener of listeners[kind]) {
-          if (sent.meta?.work === listener.work) listener.run(sent, message);
+          if (sent.meta?.work === listener.work) shown = listener.run(sent, message) === true || shown;
         }
+        return shown;
       };
     }
   }

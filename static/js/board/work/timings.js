@@ -432,13 +432,14 @@ class Timings {
   // Refused: the server's reason beside the field, the text as typed kept there.
   refused(sent, message) {
     const { key } = sent.meta;
-    if (!key) return;
+    if (!key) return false;
     this.errors.set(key, message.message);
     this.containerOf(key)?.querySelectorAll("input").forEach((input) => {
       if (input.dataset.sent !== undefined) input.dataset.refused = "1";
       delete input.dataset.sent;
     });
     this.later();
+    return this.panel.isOpen; // said beside its field, if the panel where it was typed is open
   }
 
   itemFor(key) {
