@@ -97,6 +97,20 @@ class Change:
         )
         self.touched[f"round:{board.pk}"] = entities.Round(board)
 
+    def touch_all(self, stickies: list[Sticky], **values: object) -> None:
+        """Give these stickies the same new values, each its next version, in one statement
+        (a merge of many; they were read under the change's lock)."""
+        moment = timezone.now()
+        for sticky in stickies:
+            for name, value in values.items():
+                setattr(sticky, name, value)
+            sticky.version += 1
+            sticky.updated_at = moment
+            self.touched[entities.key(sticky)] = sticky
+        Sticky.objects.filter(pk__in=[sticky.pk for sticky in stickies]).update(
+            version=F("version") + 1, updated_at=moment, **values
+        )
+
     def reveal_all(self) -> list[Sticky]:
         """Make every private sticky of the board public, each with its next version, in one
         statement (a reveal changes hundreds at once). Returns them, deleted ones too."""

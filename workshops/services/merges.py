@@ -76,13 +76,12 @@ def stickies_merge(
             raise ValidationError(f"Only stickies of one kind merge: these are not all {label}s.")
         if kept.private or any(one.private for one in merged):
             raise ValidationError("Private stickies can be merged after the reveal.")
-        for one in merged:
-            if one.on_timeline and kept.on_timeline:
-                _move_notes(now, one, kept)
-            elif one.on_timeline:  # the kept event is parked: the notes wait in the parking
-                park_notes_of(now, one)
-            one.merged_into = kept
-            now.touch(one)
+        events = [one for one in merged if one.on_timeline]
+        if events and kept.on_timeline:
+            _move_notes(now, events, kept)
+        for one in events if not kept.on_timeline else ():  # the notes wait in the parking
+            park_notes_of(now, one)
+        now.touch_all(merged, merged_into=kept)
         inside = list(Sticky.objects.filter(merged_into=kept))
         kept.authors, kept.merged_count = _authors(kept, inside), len(inside)
         now.touch(kept)
@@ -91,11 +90,18 @@ def stickies_merge(
         return kept
 
 
-def _move_notes(now: Change, event: Sticky, kept: Sticky) -> None:
-    for note in live(now.workshop).filter(event=event, parked=False).order_by("rank", "id"):
-        note.rank = rank_in(now, note, Place(parked=False, event=kept.pk))
-        note.event, note.merged_from = kept, event
-        now.touch(note)
+def _move_notes(now: Change, events: list[Sticky], kept: Sticky) -> None:
+    """The notes under the merged events go under the kept one (read in one query), each
+    remembering the event it came from."""
+    found = live(now.workshop).filter(event__in=[event.pk for event in events], parked=False)
+    by_event: dict[UUID, list[Sticky]] = {}
+    for note in found.order_by("rank", "id"):
+        by_event.setdefault(note.event_id, []).append(note)
+    for event in events:
+        for note in by_event.get(event.pk, []):
+            note.rank = rank_in(now, note, Place(parked=False, event=kept.pk))
+            note.event, note.merged_from = kept, event
+            now.touch(note)
 
 
 def sticky_split(
