@@ -82,8 +82,9 @@ def stickies_merge(
         for one in events if not kept.on_timeline else ():  # the notes wait in the parking
             park_notes_of(now, one)
         now.touch_all(merged, merged_into=kept)
-        inside = list(Sticky.objects.filter(merged_into=kept))
-        kept.authors, kept.merged_count = _authors(kept, inside), len(inside)
+        # (The kept sticky's own authors name those of what was merged into it before.)
+        kept.authors = _authors(kept, [kept, *merged])
+        kept.merged_count += len(merged)
         now.touch(kept)
         count = len(merged)
         now.say(f"merged {count} duplicate{'s' * (count > 1)} into {named(kept)}")
