@@ -239,6 +239,7 @@ class Postgres:
         )
 
     def start(self) -> Postgres:
+        """Make the cluster and its `p2pboard` database, and run it."""
         if self.as_pg:
             shutil.chown(self.folder, "postgres")
         self._run(
@@ -251,6 +252,24 @@ class Postgres:
             "-E",
             "UTF8",
         )
+        self.launch()
+        subprocess.run(
+            [
+                str(self.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "p2pboard",
+            ],
+            check=True,
+        )
+        return self
+
+    def launch(self) -> None:
+        """Run the cluster made (again, after a crash: on the same port, from its log)."""
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
         )
@@ -266,20 +285,6 @@ class Postgres:
             options,
         )
         self.started = True
-        subprocess.run(
-            [
-                str(self.bindir / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "p2pboard",
-            ],
-            check=True,
-        )
-        return self
 
     def pid(self) -> int:
         return int((self.data / "postmaster.pid").read_text().split()[0])
