@@ -50,29 +50,19 @@ def nobody_elses_ballot_or_pick(listening: Listening, me: int | None) -> None:
 
 
 @database_sync_to_async
-def make_pain(board: Workshop, by: Participant, text: str) -> str:
-    sticky = services.sticky_add(
-        workshop=board,
-        by=by,
-        op=None,
-        kind="pain",
-        text=text,
-        place=Place(parked=True),
-    )
+def make_sticky(board: Workshop, by: Participant, text: str, kind: str) -> str:
+    """A pain point in the parking area, or an event on the timeline; its id."""
+    place = Place(parked=kind != "event")
+    sticky = services.sticky_add(workshop=board, by=by, op=None, kind=kind, text=text, place=place)
     return str(sticky.pk)
 
 
-@database_sync_to_async
-def make_event(board: Workshop, by: Participant, text: str) -> str:
-    sticky = services.sticky_add(
-        workshop=board,
-        by=by,
-        op=None,
-        kind="event",
-        text=text,
-        place=Place(parked=False),
-    )
-    return str(sticky.pk)
+async def make_pain(board: Workshop, by: Participant, text: str) -> str:
+    return await make_sticky(board, by, text, "pain")
+
+
+async def make_event(board: Workshop, by: Participant, text: str) -> str:
+    return await make_sticky(board, by, text, "event")
 
 
 async def test_hidden_votes_the_totals_for_facilitators_each_ballot_for_its_voter(
