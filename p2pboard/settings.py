@@ -140,6 +140,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL, one process serves everything from memory. Channels' channel layer is not used:
 # its per-socket messages cost far more than writing one frame to every local socket.
 REDIS_URL = env("REDIS_URL")
+# What this deployment's pub/sub channels start with: two deployments (or two test processes)
+# sharing one Redis must not hear each other's boards (channels are global to a Redis server).
+REDIS_PREFIX = env("P2PBOARD_REDIS_PREFIX", "p2pboard")
 CHANNEL_LAYERS: dict[str, object] = {}
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -29,6 +29,13 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_redis_channels(settings: Any, worker_id: str) -> None:
+    """Test processes run side by side on one Redis, each with a database of its own whose
+    boards have the same ids: each hears only its own boards."""
+    settings.REDIS_PREFIX = f"p2pboard-test-{worker_id}"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """Hashing passwords properly takes a third of a second each; tests need no such care."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -88,7 +88,7 @@ class Views:
 
 
 def channel(board_id: int) -> str:
-    return f"p2pboard:board:{board_id}"
+    return f"{settings.REDIS_PREFIX}:board:{board_id}"
 
 
 ORIGIN_LENGTH = 12  # hex digits naming the process that published a message
