@@ -30,9 +30,11 @@ def _fresh_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _own_redis_channels(settings: Any, worker_id: str) -> None:
-    """Test processes run side by side on one Redis, each with a database of its own whose
-    boards have the same ids: each hears only its own boards."""
-    settings.REDIS_PREFIX = f"p2pboard-test-{worker_id}"
+    """Test processes (pytest-xdist's workers) run side by side on one Redis, each with a
+    database of its own whose boards have the same ids: each hears only its own boards. A run
+    in one process (the browser tests, whose app servers it starts) keeps the default."""
+    if worker_id != "master":
+        settings.REDIS_PREFIX = f"p2pboard-test-{worker_id}"
 
 
 @pytest.fixture(autouse=True)

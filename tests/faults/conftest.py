@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from tests.faults.servers import ROOT, App, DurablePostgres, Redis
 
@@ -81,6 +82,9 @@ def deployment() -> Iterator[Deployment]:
             "P2PBOARD_MODE": "local",
             "DEBUG": "",
             "P2PBOARD_JOINS_PER_MINUTE": "100000",
+            # The channels this test process's own fan-out uses (tests/conftest.py), so that it
+            # publishes where the apps listen.
+            "P2PBOARD_REDIS_PREFIX": settings.REDIS_PREFIX,
         }
         apps = [App(env, folder / f"uvicorn-{number}.log").launch() for number in range(2)]
         deployment = Deployment(folder, postgres, redis, apps, env)
