@@ -1,19 +1,22 @@
-"""The map a workshop produced, as both exports read it: the steps in order with what sits under
-each, what was left parked, and what the board shows when it is worked out (pain hot spots, who
-and what takes part where). One place computes it, so the PDF and the JSON never disagree."""
+"""The map a workshop produced, as every export and the board's insight strip read it: the steps
+in order with what sits under each and their timings, what was left parked, the actions, and what
+the map says when it is worked out (`workshops.insight`: lead time, bottlenecks, pain hot spots,
+hand-offs, gates; who and what takes part where). One place computes it, so the outputs never
+disagree."""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
+from django.db.models import Count
 from django.utils import timezone
 
+from workshops import insight
 from workshops.kinds import KINDS, Kind, KindInfo
-from workshops.models import Participant, Sticky, Workshop
+from workshops.models import Action, Participant, Sticky, Timing, Vote, Workshop
 from workshops.selectors import board_of
-
-HOT_SPOTS = 5  # the most painful steps a map lists
+from workshops.timings import Estimate
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Note:
     kind: KindInfo
     text: str
     by: str | None  # who wrote it, when known
+    votes: int = 0  # when the votes are shown to everyone
 
 
 @dataclass(frozen=True)
@@ -44,13 +48,54 @@ class Step:
     def notes(self, kind: str) -> list[Note]:
         return next(lane.notes for lane in self.lanes if lane.kind.kind == kind)
 
+    @property
+    def votes(self) -> int:
+        return self.event.votes + sum(note.votes for lane in self.lanes for note in lane.notes)
+
 
 @dataclass(frozen=True)
 class HotSpot:
     step: Step
     pain_points: int
     questions: int
-    share: float  # of all pain points placed on the timeline
+    votes: int
+    share: float  # of the pain on the timeline, each pain point and vote counting one
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """A timing as it was given, for the steps it covers (one, or a group of 2-3)."""
+
+    steps: list[int]
+    size: str | None
+    estimate: Estimate | None
+    work: Estimate | None
+    wait: Estimate | None
+
+    @property
+    def said(self) -> str:
+        """ "M", "2-5 days", "M (2-5 days)", "work 1 day, wait 3 days" """
+        parts = []
+        if self.size and self.estimate:
+            parts.append(f"{self.size} ({self.estimate})")
+        elif self.size or self.estimate:
+            parts.append(str(self.size or self.estimate))
+        if self.work:
+            parts.append(f"work {self.work}")
+        if self.wait:
+            parts.append(f"wait {self.wait}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    text: str
+    owner: str | None  # a participant's name, or a person or team in words
+    due: date | None
+    status: str
+    status_label: str
+    step: int | None  # the step it came from, when it came from one on the timeline
+    source: str | None  # the text of the sticky it came from
 
 
 @dataclass(frozen=True)
@@ -74,20 +119,24 @@ class Map:
     people: list[Involvement]
     systems: list[Involvement]
     counts: dict[str, int]  # live stickies by kind, wherever they are
+    timings: list[StepTiming]  # in timeline order
+    votes_shown: bool  # False: the votes are hidden, and nothing here counts them
+    actions: list[ActionItem]
+    insight: insight.Insight
 
     @property
     def timings_recorded(self) -> bool:
-        """Boards do not record timings yet, so lead time and bottleneck are not worked out."""
-        return False
+        return self.insight.lead_time is not None
 
     @property
     def pain_on_timeline(self) -> int:
         return sum(len(step.notes(Kind.PAIN)) for step in self.steps)
 
 
-def _note(sticky: Sticky) -> Note:
+def _note(sticky: Sticky, votes: dict[UUID, int] | None = None) -> Note:
     author = None if sticky.anonymous else sticky.created_by  # posted without a name
-    return Note(sticky.pk, KINDS[sticky.kind], sticky.text, author.name if author else None)
+    by = author.name if author else None
+    return Note(sticky.pk, KINDS[sticky.kind], sticky.text, by, (votes or {}).get(sticky.pk, 0))
 
 
 def _same(text: str) -> str:
@@ -110,38 +159,130 @@ def _involvement(steps: list[Step], kind: str) -> list[Involvement]:
     return [Involvement(names[key], where[key]) for key in ranked]
 
 
-def _hot_spots(steps: list[Step]) -> list[HotSpot]:
-    """The steps with pain points on them, the most first; ties go to the step with more open
-    questions, then to the earlier one."""
-    total = sum(len(step.notes(Kind.PAIN)) for step in steps)
-    painful = [step for step in steps if step.notes(Kind.PAIN)]
-    painful.sort(
-        key=lambda step: (
-            -len(step.notes(Kind.PAIN)),
-            -len(step.notes(Kind.QUESTION)),
-            step.number,
+def _days(value: dict[str, object] | None, calendar: bool) -> insight.Days | None:
+    estimate = Estimate.from_json(value)
+    return estimate.days(calendar=calendar) if estimate else None
+
+
+def _timings(workshop: Workshop, steps: list[Step]) -> tuple[list[StepTiming], list[insight.Timed]]:
+    """The live timings of steps on the timeline, in timeline order, as given and in days."""
+    number = {str(step.event.id): step.number for step in steps}
+    calendar = workshop.calendar_days
+    given: list[StepTiming] = []
+    timed: list[insight.Timed] = []
+    found = Timing.objects.filter(workshop=workshop, deleted_at__isnull=True)
+    for timing in sorted(found, key=lambda t: number.get(t.events[0], 0) if t.events else 0):
+        if not timing.events or not all(event in number for event in timing.events):
+            continue  # a step of it is parked or gone: the timing waits for it
+        scale = workshop.sizes.get(timing.size) if timing.size else None
+        given.append(
+            StepTiming(
+                steps=[number[event] for event in timing.events],
+                size=timing.size or None,
+                estimate=Estimate.from_json(timing.estimate),
+                work=Estimate.from_json(timing.work),
+                wait=Estimate.from_json(timing.wait),
+            )
         )
-    )
+        timed.append(
+            insight.Timed(
+                steps=tuple(timing.events),
+                size=timing.size or None,
+                size_days=(float(scale[0]), float(scale[1])) if scale else None,
+                estimate=_days(timing.estimate, calendar),
+                work=_days(timing.work, calendar),
+                wait=_days(timing.wait, calendar),
+            )
+        )
+    return given, timed
+
+
+def _path(steps: list[Step]) -> list[insight.Step]:
     return [
-        HotSpot(
-            step=step,
-            pain_points=len(step.notes(Kind.PAIN)),
+        insight.Step(
+            id=str(step.event.id),
+            number=step.number,
+            text=step.event.text,
+            parallel=step.parallel,
+            pain=len(step.notes(Kind.PAIN)),
             questions=len(step.notes(Kind.QUESTION)),
-            share=len(step.notes(Kind.PAIN)) / total,
+            votes=step.votes,
+            people=tuple(" ".join(note.text.split()) for note in step.notes(Kind.PERSON)),
+            checks=tuple(note.text for note in step.notes(Kind.CHECK)),
         )
-        for step in painful[:HOT_SPOTS]
+        for step in steps
     ]
 
 
+def _hot_spots(steps: list[Step], worked_out: insight.Insight) -> list[HotSpot]:
+    by_number = {step.number: step for step in steps}
+    return [
+        HotSpot(
+            step=by_number[spot.step.number],
+            pain_points=spot.step.pain,
+            questions=spot.step.questions,
+            votes=spot.step.votes,
+            share=spot.share,
+        )
+        for spot in worked_out.hot_spots
+    ]
+
+
+def _actions(workshop: Workshop, steps: list[Step]) -> list[ActionItem]:
+    step_of: dict[UUID, int] = {}
+    for step in steps:
+        step_of[step.event.id] = step.number
+        for lane in step.lanes:
+            for note in lane.notes:
+                step_of[note.id] = step.number
+    found = (
+        Action.objects.filter(workshop=workshop, deleted_at__isnull=True)
+        .select_related("owner_participant", "source")
+        .order_by("created_at", "id")
+    )
+    return [
+        ActionItem(
+            text=action.text,
+            owner=action.owner_participant.name
+            if action.owner_participant
+            else action.owner_name or None,
+            due=action.due,
+            status=action.status,
+            status_label=action.get_status_display(),
+            step=step_of.get(action.source_id) if action.source_id else None,
+            source=action.source.text if action.source and not action.source.private else None,
+        )
+        for action in found
+    ]
+
+
+def _votes(workshop: Workshop) -> dict[UUID, int]:
+    """Vote totals per sticky, when everyone may see them (none while hidden)."""
+    if workshop.votes_hidden:
+        return {}
+    given = (
+        Vote.objects.filter(workshop=workshop)
+        .values("sticky_id")
+        .annotate(total=Count("id"))
+        .values_list("sticky_id", "total")
+    )
+    return dict(given)
+
+
 def map_of(workshop: Workshop) -> Map:
-    """The workshop's map as it stands now (two queries: the stickies, the participants)."""
+    """The workshop's map as it stands now, as everyone may see it (stickies still private and
+    votes still hidden left out)."""
     board = board_of(workshop)
+    votes = _votes(workshop)
     steps = [
         Step(
             number=number,
-            event=_note(column.event),
+            event=_note(column.event, votes),
             parallel=column.event.parallel and number > 1,
-            lanes=[Lane(kind, [_note(sticky) for sticky in notes]) for kind, notes in column.lanes],
+            lanes=[
+                Lane(kind, [_note(sticky, votes) for sticky in notes])
+                for kind, notes in column.lanes
+            ],
         )
         for number, column in enumerate(board.columns, start=1)
     ]
@@ -151,15 +292,21 @@ def map_of(workshop: Workshop) -> Map:
     counts[Kind.EVENT.value] = len(steps) + len(board.parked_events)
     for sticky in board.parked_notes:
         counts[sticky.kind] += 1
+    timings, timed = _timings(workshop, steps)
+    worked_out = insight.work_out(_path(steps), timed, votes_counted=not workshop.votes_hidden)
     return Map(
         workshop=workshop,
         exported_at=timezone.now(),
         steps=steps,
-        parked_events=[_note(sticky) for sticky in board.parked_events],
-        parked_notes=[_note(sticky) for sticky in board.parked_notes],
+        parked_events=[_note(sticky, votes) for sticky in board.parked_events],
+        parked_notes=[_note(sticky, votes) for sticky in board.parked_notes],
         participants=list(workshop.participants.filter(removed_at__isnull=True)),
-        hot_spots=_hot_spots(steps),
+        hot_spots=_hot_spots(steps, worked_out),
         people=_involvement(steps, Kind.PERSON),
         systems=_involvement(steps, Kind.SYSTEM),
         counts={kind: counts[kind] for kind in KINDS},
+        timings=timings,
+        votes_shown=not workshop.votes_hidden,
+        actions=_actions(workshop, steps),
+        insight=worked_out,
     )
