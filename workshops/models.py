@@ -84,6 +84,10 @@ class Workshop(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # An "ideal path" workshop starts as a copy of this one, and is compared with it.
+    ideal_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="ideals"
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -206,6 +210,8 @@ class Sticky(models.Model):
     merged_count = models.PositiveIntegerField(default=0)
     # A check or gate: who signs it off, in words.
     owner = models.CharField(max_length=LIMITS.display_name * 2, blank=True)
+    # In an ideal path: the sticky of the current path this one was copied from.
+    origin = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     # Grows with each change of the text alone: an edit names the text it was based on.
     text_version = models.PositiveIntegerField(default=1)
