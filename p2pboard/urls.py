@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from workshops import views
+from workshops.exports.formats import EXPORTS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,9 +35,11 @@ urlpatterns = [
     path("w/<str:slug>/starter/", views.workshop_starter, name="workshop_starter"),
     path("w/<str:slug>/history/", views.history, name="history"),
     path("w/<str:slug>/board/", views.board_content, name="board_content"),
-    path("w/<str:slug>/map.pdf", views.export, {"file_type": "pdf"}, name="export_pdf"),
-    path("w/<str:slug>/map.json", views.export, {"file_type": "json"}, name="export_json"),
-    path("w/<str:slug>/followup.ics", views.followup_ics, name="followup_ics"),
+    # Every file the board gives away, from the one list (workshops/exports/formats.py).
+    *(
+        path(f"w/<str:slug>/{export.path}", views.export, {"file_type": name}, name=export.url)
+        for name, export in EXPORTS.items()
+    ),
     path("w/<str:slug>/duplicates/", views.duplicates, name="duplicates"),
     path(
         "w/<str:slug>/links/<str:link>/regenerate/",

@@ -24,17 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from segno import make_qr
 
 from workshops import access, entities, rates, services
 from workshops.agenda import PHASES, PhaseInfo
-from workshops.exports import ics
-from workshops.exports.json import map_json_bytes
-from workshops.exports.map import map_of
-from workshops.exports.pdf import map_pdf
+from workshops.exports.formats import EXPORTS, Source, Unavailable
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
 from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
@@ -421,39 +417,20 @@ def workshop_starter(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
-    """The workshop's map, to download: a PDF for people, JSON for tools. Anyone who may look at
-    the board may take its map away."""
+    """A file of the workshop (exports.formats: the map as PDF, JSON, CSV or Markdown, the
+    follow-up's invitation). Anyone who may look at the board may take it away; a file that
+    cannot be made yet (a follow-up without a time) is 404 with a message saying why."""
     workshop = _visitor(request, slug).workshop
-    workshop_map = map_of(workshop)
-    if file_type == "pdf":
-        body, content_type = map_pdf(workshop_map), "application/pdf"
-    else:
-        body, content_type = map_json_bytes(workshop_map), "application/json"
-    stamp = timezone.localtime(workshop_map.exported_at).strftime("%Y-%m-%d")
-    filename = f"{slugify(workshop.title) or 'workshop'}-map-{stamp}.{file_type}"
-    return HttpResponse(
-        body,
-        content_type=content_type,
-        headers={
-            "Content-Disposition": content_disposition_header(True, filename),
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-@require_GET
-def followup_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    """The follow-up meeting as a calendar invitation, for anyone who may look at the board."""
-    workshop = _visitor(request, slug).workshop
+    export = EXPORTS[file_type]
     board_url = request.build_absolute_uri(reverse("board", args=[workshop.slug]))
     try:
-        body = ics.followup_ics(workshop, board_url=board_url)
-    except ValueError as missing:
+        body = export.make(Source(workshop, board_url=board_url))
+    except Unavailable as missing:
         return HttpResponse(str(missing), status=404, content_type="text/plain; charset=utf-8")
-    filename = f"{slugify(workshop.title) or 'workshop'}-follow-up.ics"
+    filename = export.filename(workshop, timezone.now())
     return HttpResponse(
         body,
-        content_type="text/calendar; charset=utf-8",
+        content_type=export.content_type,
         headers={
             "Content-Disposition": content_disposition_header(True, filename),
             "Cache-Control": "private, no-store",
