@@ -448,11 +448,11 @@ def _download(member: Member, path: str) -> tuple[float, int]:
 
 
 def run_exports(member: Member, setting: Setting, runs: int) -> dict[str, Any]:
-    """Download the map of a seeded board as JSON and as PDF, `runs` times each after one
-    warm-up; the median is the figure."""
+    """Download the map of a seeded board as JSON, PDF, CSV (its actions, for Jira) and
+    Markdown, `runs` times each after one warm-up; the median is the figure."""
     offsets = setting.log_offsets()
     out: dict[str, Any] = {}
-    for file_type in ("json", "pdf"):
+    for file_type in ("json", "pdf", "csv", "md"):
         path = f"/w/{member.slug}/map.{file_type}"
         _download(member, path)  # warm-up: the first render loads the code and the fonts
         times, size = [], 0
