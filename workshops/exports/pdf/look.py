@@ -2,6 +2,7 @@
 and the paragraph and table styles, with user text escaped for them. Every part of the document
 takes these from here, so its pages print alike."""
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Table, TableStyle
+
+from workshops.insight import Days, days_text
 
 # The board's sticky colours (`--k-*` in static/css/app.css; a test keeps them the same).
 COLOURS = {
@@ -30,8 +33,9 @@ PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN, FOOTER = 28.0, 40.0
 WIDTH, HEIGHT = PAGE_WIDTH - 2 * MARGIN, PAGE_HEIGHT - MARGIN - FOOTER
 
-# The timeline's grid: lane names in a gutter, then five columns a page (a step or a bookend).
-COLUMNS, GUTTER, GAP = 5, 66.0, 9.0
+# The timeline's grid: lane names in a gutter, then eight columns a page (a step or a bookend):
+# about 18 characters a line at 7.5 pt, as many as stay readable on paper.
+COLUMNS, GUTTER, GAP = 8, 48.0, 6.0
 COLUMN = (WIDTH - GUTTER - COLUMNS * GAP) / COLUMNS
 LINES = 8  # a note keeps this many of its own line breaks; the rest are joined
 
@@ -96,8 +100,34 @@ def text(text: str) -> str:
     return "<br/>".join(lines)
 
 
-def table(rows: list[list[Any]], widths: list[float], *style: tuple[Any, ...]) -> Table:
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
+def days(span: Days | None) -> str:
+    """A range of days as a reader takes it in: whole days from ten up, tenths below, "under a
+    day" for less ("37-115 days", "3.3-4.3 days"); the insight's own figures are exact."""
+    if span is None or span[1] >= 1 or span[1] == 0:
+        return days_text(span and (_rounded(span[0]), _rounded(span[1])))
+    return "under a day"
+
+
+def _rounded(value: float) -> float:
+    return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
+
+
+def percent(share: float) -> str:
+    """A share in words: "45%", "under 1%" for a share too small to round to one."""
+    return "under 1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def clipped(text: str, most: int) -> str:
+    """User text on one line and cut to `most` characters, for the places with room for a gist."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
+
+
+def table(
+    rows: list[list[Any]], widths: list[float], *style: tuple[Any, ...], repeat_rows: int = 0
+) -> Table:
+    """A table of the map's look; `repeat_rows` head rows are repeated on each page it runs over."""
+    table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=repeat_rows)
     table.setStyle(
         TableStyle(
             [

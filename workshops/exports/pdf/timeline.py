@@ -1,5 +1,6 @@
 """The timeline pages, drawn like the board: the steps left to right between the first and last
-event of the map, each with its lanes beneath, over as many pages as the lanes need."""
+event of the map, eight columns a page, each step with its time beneath it and then its lanes,
+over as many pages as the lanes need."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from workshops.exports.pdf.look import (
     fonts,
     style,
 )
+from workshops.exports.pdf.marks import marks_of
 from workshops.exports.pdf.stickies import PrintedSticky
 from workshops.kinds import KINDS, LANE_KINDS
 
@@ -43,6 +45,14 @@ class Column:
     event: PrintedSticky
     hot: bool
     lanes: dict[str, list[PrintedSticky]]  # by kind; a bookend has none
+    time: PrintedSticky | None = None  # a bookend has none
+
+
+def _head(columns: Sequence[Column]) -> tuple[float, float]:
+    """The heights of the events' row and of the time row under it (0 when no column has one)."""
+    events = max(column.event.height for column in columns)
+    times = [column.time.height for column in columns if column.time]
+    return events + BAND_PAD, (max(times) + 2 * BAND_PAD if times else 0.0)
 
 
 @dataclass
@@ -86,11 +96,17 @@ class TimelinePage(Flowable):
         _draw_lane_name(canvas, "Steps", top)
         for index, column in enumerate(self.columns):
             stickies.draw(canvas, column.event, _x(index), top, COLUMN)
-        y = top - max(column.event.height for column in self.columns) - BAND_PAD
+        events, times = _head(self.columns)
+        y = top - events
+        if times:
+            _rule(canvas, y)
+            _draw_lane_name(canvas, "Time", y - BAND_PAD)
+            for index, column in enumerate(self.columns):
+                if column.time:
+                    stickies.draw(canvas, column.time, _x(index), y - BAND_PAD, COLUMN)
+            y -= times
         for band in self.bands:
-            canvas.setStrokeColor(LINE)
-            canvas.setLineWidth(0.6)
-            canvas.line(0, y, WIDTH, y)
+            _rule(canvas, y)
             _draw_lane_name(canvas, KINDS[band.kind].lane, y - BAND_PAD)
             for index, notes in enumerate(band.notes):
                 note_top = y - BAND_PAD
@@ -106,8 +122,14 @@ class TimelinePage(Flowable):
                 canvas.roundRect(_x(index) - 3, y, COLUMN + 6, top - y + 3, 3, stroke=1, fill=0)
 
 
+def _rule(canvas: Canvas, y: float) -> None:
+    canvas.setStrokeColor(LINE)
+    canvas.setLineWidth(0.6)
+    canvas.line(0, y, WIDTH, y)
+
+
 def _lane_name(name: str) -> tuple[Paragraph, float]:
-    paragraph = Paragraph(escape(name), style(7.5, True, GREY))
+    paragraph = Paragraph(escape(name), style(7, True, GREY))
     _, height = paragraph.wrap(GUTTER - 8, HEIGHT)
     return paragraph, height
 
@@ -157,11 +179,11 @@ def _pages_of(heading: str, columns: list[Column]) -> list[TimelinePage]:
     pending = {
         kind: [list(column.lanes.get(kind, [])) for column in columns] for kind in LANE_KINDS
     }
-    events = max(column.event.height for column in columns) + BAND_PAD
+    head = sum(_head(columns))
     pages: list[TimelinePage] = []
     while not pages or any(any(notes) for notes in pending.values()):
         continued = bool(pages)
-        room, bands = HEIGHT - HEADING - events, list[Band]()
+        room, bands = HEIGHT - HEADING - head, list[Band]()
         for kind in LANE_KINDS:
             if continued and not any(pending[kind]):
                 continue  # that lane was finished on an earlier page
@@ -195,18 +217,21 @@ def _heading(numbers: range, total: int) -> str:
 
 
 def timeline(workshop_map: Map) -> list[Flowable]:
-    workshop = workshop_map.workshop
-    hot = {spot.step.number: spot for spot in workshop_map.hot_spots}
+    workshop, shown = workshop_map.workshop, workshop_map.votes_shown
+    marks = marks_of(workshop_map)
     first = Column(stickies.bookend("First event of the map", workshop.first_event), False, {})
     last = Column(stickies.bookend("Last event of the map", workshop.last_event), False, {})
     steps = [
         Column(
-            stickies.event(step, hot.get(step.number)),
-            step.number in hot,
+            stickies.event(step, marks[step.number]),
+            marks[step.number].hot_spot is not None,
             {
-                lane.kind.kind.value: [stickies.note(note) for note in lane.notes]
+                lane.kind.kind.value: [
+                    stickies.note(note, votes_shown=shown) for note in lane.notes
+                ]
                 for lane in step.lanes
             },
+            stickies.time(marks[step.number]),
         )
         for step in workshop_map.steps
     ]
