@@ -21,6 +21,7 @@ The rules, as the workshop reads them:
 """
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -357,13 +358,21 @@ def work_out(steps: Sequence[Step], timings: Iterable[Timed], *, votes_counted: 
 
 
 def days_text(days: Days | None) -> str:
-    """ "6-27 days", "1 day", "3.5 days", "under a day" for a range of days."""
+    """A range of days as a reader takes it in, the same in every output: whole days from ten up,
+    tenths below, "under a day" for less ("6-27 days", "3.3-4.3 days", "1 day"). The figures
+    themselves stay exact."""
     if days is None:
         return "not known yet"
-    low, high = (_short(days[0]), _short(days[1]))
-    unit = "day" if days[1] == 1 else "days"
-    return f"{low} {unit}" if low == high else f"{low}-{high} {unit}"
+    if 0 < days[1] < 1:
+        return "under a day"
+    low, high = _rounded(days[0]), _rounded(days[1])
+    unit = "day" if high == 1 else "days"
+    return f"{_short(low)} {unit}" if low == high else f"{_short(low)}-{_short(high)} {unit}"
+
+
+def _rounded(value: float) -> float:
+    return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
 
 
 def _short(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(int(value)) if value == int(value) else f"{value:g}"

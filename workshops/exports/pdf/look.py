@@ -2,7 +2,6 @@
 and the paragraph and table styles, with user text escaped for them. Every part of the document
 takes these from here, so its pages print alike."""
 
-import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -101,15 +100,7 @@ def text(text: str) -> str:
 
 
 def days(span: Days | None) -> str:
-    """A range of days as a reader takes it in: whole days from ten up, tenths below, "under a
-    day" for less ("37-115 days", "3.3-4.3 days"); the insight's own figures are exact."""
-    if span is None or span[1] >= 1 or span[1] == 0:
-        return days_text(span and (_rounded(span[0]), _rounded(span[1])))
-    return "under a day"
-
-
-def _rounded(value: float) -> float:
-    return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
+    return days_text(span)
 
 
 def percent(share: float) -> str:
