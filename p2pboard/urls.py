@@ -40,6 +40,7 @@ urlpatterns = [
         path(f"w/<str:slug>/{export.path}", views.export, {"file_type": name}, name=export.url)
         for name, export in EXPORTS.items()
     ),
+    path("w/<str:slug>/insight/", views.insight_strip, name="insight_strip"),
     path("w/<str:slug>/duplicates/", views.duplicates, name="duplicates"),
     path(
         "w/<str:slug>/links/<str:link>/regenerate/",

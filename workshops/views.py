@@ -32,6 +32,7 @@ from workshops import access, entities, rates, services
 from workshops.agenda import PHASES, PhaseInfo
 from workshops.exports.formats import EXPORTS, Source, Unavailable
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
+from workshops.insight_strip import strip_context
 from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
 from workshops.services.agenda import PURPOSES
@@ -138,6 +139,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "board_html": render_board(workshop, me.viewer),
         **board_context(workshop),
         **agenda_context(workshop, me.viewer),
+        **strip_context(workshop),
     }
     if me.is_facilitator:
         context |= _links(request, workshop)
@@ -436,6 +438,16 @@ def export(request: HttpRequest, slug: str, file_type: str) -> HttpResponse:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@require_GET
+def insight_strip(request: HttpRequest, slug: str) -> HttpResponse:
+    """The insight strip's figures as everyone may see them now: what the board page fetches
+    again when sizes, votes or the timeline change. For anyone who may look at the board."""
+    workshop = _visitor(request, slug).workshop
+    response = render(request, "workshops/insight.html#figures", strip_context(workshop))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

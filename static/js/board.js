@@ -6,6 +6,7 @@
 
 import { Agenda } from "./board/agenda.js";
 import { Editor } from "./board/editor.js";
+import { wireInsight } from "./board/insight.js";
 import { wireDialogsAndCopy, wireZoom } from "./board/page.js";
 import { LiveSocket } from "./board/socket.js";
 import { BoardView } from "./board/view.js";
@@ -22,6 +23,7 @@ if (root) {
   const editor = root.dataset.canEdit ? new Editor(board, live) : null;
   const agenda = new Agenda(live, board, { participant, facilitator: root.dataset.role === "facilitator" });
   wirePhaseWork({ live, board, editor, agenda, participant, facilitator: root.dataset.role === "facilitator", canEdit: Boolean(root.dataset.canEdit) });
+  wireInsight({ facilitator: root.dataset.role === "facilitator" });
   wireZoom();
   window.p2pboard = { board, live, editor, agenda };
   performance.mark("board-wired");

@@ -125,6 +125,7 @@ export class BoardView {
     }
     if (focused) this.sticky(focused)?.focus({ preventScroll: true });
     this.showEditors();
+    if (states.some((state) => state.entity === "sticky")) document.dispatchEvent(new CustomEvent("board:stickies")); // once a batch (insight.js)
   }
 
   applySticky(state) {
