@@ -84,31 +84,41 @@ def write(folder: Path, name: str, content: object) -> Path:
 
 
 def with_event(**event: object) -> dict[str, object]:
-    return {"name": "X", "description": "Y", "events": [{"text": "A"} | event]}
+    """A starter file (a map file of steps alone) whose one step has these fields."""
+    return {
+        "format": "p2pboard-map",
+        "version": 2,
+        "workshop": {"title": "X", "goal": "Y"},
+        "steps": [{"text": "A"} | event],
+    }
 
 
 @pytest.mark.parametrize(
     ("content", "complaint"),
     [
-        (with_event(notes=[{"kind": "idea", "text": "B"}]), "not one of the lanes"),
-        (with_event(notes=[{"kind": "event", "text": "B"}]), "not one of the lanes"),
-        (with_event(text="A" * (LIMITS.sticky_text + 1)), "characters at most"),
-        (with_event(text="  "), "must be some text"),
-        (with_event(colour="red"), "unknown keys: colour"),
+        (with_event(ideas=[{"text": "B"}]), "steps[0]: unknown field “ideas”"),
+        (with_event(checks=[{"kind": "pain", "text": "B"}]), "“pain” does not belong here"),
+        (with_event(text="A" * (LIMITS.sticky_text + 1)), "281 characters, the limit is 280"),
+        (with_event(text="  "), "steps[0].text: is empty"),
+        (with_event(colour="red"), "unknown field “colour”"),
         (with_event(parallel="yes"), "true or false"),
-        ({"name": "X", "events": []}, "lacks: description"),
-        ([], "must be a JSON object"),
+        (with_event(id="a", people=[{"text": "B"}]) | {"participants": [{"name": "Ann"}]},
+         "a starter has steps alone, not participants"),
+        ({"format": "p2pboard-map", "version": 2, "workshop": {"title": "X"}, "steps": []},
+         "workshop.goal names the starter"),
+        ({"name": "X", "events": []}, "“format”, “version”, “workshop”, “steps” are missing"),
+        ([], "should be an object {…}, not a list"),
     ],
-)
+)  # fmt: skip
 def test_a_broken_starter_file_is_refused_saying_why(
     tmp_path: Path, content: object, complaint: str
 ) -> None:
-    with pytest.raises(StarterError, match=complaint):
+    with pytest.raises(StarterError, match=re.escape(complaint)):
         load(write(tmp_path, "broken", content))
 
 
 def test_a_folder_of_starters_needs_the_blank_one(tmp_path: Path) -> None:
-    write(tmp_path, "only", {"name": "Only", "description": "One", "events": []})
+    write(tmp_path, "only", with_event() | {"steps": []})
     with pytest.raises(StarterError, match=r"blank\.json"):
         load_all(tmp_path)
 

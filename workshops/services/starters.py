@@ -4,11 +4,11 @@ their lanes, as one change in the board's history."""
 from django.core.exceptions import ValidationError
 from fractional_indexing import generate_n_keys_between
 
+from workshops import starters
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
 from workshops.selectors import live
 from workshops.services.changes import change
-from workshops.starters import STARTERS
 
 
 def workshop_apply_starter(
@@ -19,7 +19,7 @@ def workshop_apply_starter(
     The blank starter adds nothing, so it changes nothing and logs nothing; sent as a command
     (with an `op`, which must be confirmed or refused) it is refused as having nothing to add.
     """
-    chosen = STARTERS.get(starter)
+    chosen = starters.STARTERS.get(starter)
     if chosen is not None and not chosen.events and op is None:
         return workshop.seq
     with change("starter", workshop=workshop, by=by, op=op) as now:

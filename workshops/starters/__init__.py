@@ -1,18 +1,16 @@
 """Starting templates ("starters"): typical paths a facilitator can put on an empty board.
 
-Each is a JSON file in this folder, named by its key; this module reads and checks them once,
-at import, so a broken file stops the app at start rather than in front of a workshop.
+Each is a map file in this folder (the format a board exports and imports, with its steps alone),
+named by its key; this module reads and checks them once, at import, so a broken file stops the
+app at start rather than in front of a workshop.
 """
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from workshops.kinds import KINDS, Kind
-from workshops.limits import LIMITS
+from workshops.exports.document import DocumentError, parse
 
 FOLDER = Path(__file__).parent
 BLANK = "blank"
@@ -43,68 +41,44 @@ class StarterError(ImproperlyConfigured):
     """A starter file that cannot be used, with what is wrong and where."""
 
 
-def _object(value: Any, where: str, keys: set[str], required: set[str]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise StarterError(f"{where} must be a JSON object.")
-    if unknown := set(value) - keys:
-        raise StarterError(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
-    if missing := required - set(value):
-        raise StarterError(f"{where} lacks: {', '.join(sorted(missing))}.")
-    return value
-
-
-def _text(value: Any, where: str, limit: int = LIMITS.sticky_text) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise StarterError(f"{where} must be some text.")
-    if value != value.strip() or len(value) > limit:
-        raise StarterError(f"{where} must be trimmed and {limit} characters at most.")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise StarterError(f"{where} must be a list.")
-    return value
-
-
-def _note(value: Any, where: str) -> StarterNote:
-    note = _object(value, where, {"kind", "text"}, {"kind", "text"})
-    kind = note["kind"]
-    if kind not in KINDS or kind == Kind.EVENT:
-        lanes = ", ".join(kind for kind in KINDS if kind != Kind.EVENT)
-        raise StarterError(f"{where}: kind {kind!r} is not one of the lanes ({lanes}).")
-    return StarterNote(kind=kind, text=_text(note["text"], f"{where}: text"))
-
-
-def _event(value: Any, where: str) -> StarterEvent:
-    event = _object(value, where, {"text", "parallel", "notes"}, {"text"})
-    parallel = event.get("parallel", False)
-    if not isinstance(parallel, bool):
-        raise StarterError(f"{where}: parallel must be true or false.")
-    notes = _list(event.get("notes", []), f"{where}: notes")
-    return StarterEvent(
-        text=_text(event["text"], f"{where}: text"),
-        parallel=parallel,
-        notes=tuple(_note(note, f"{where}, note {n}") for n, note in enumerate(notes, 1)),
-    )
-
-
 def load(path: Path) -> Starter:
-    """Read one starter file, or raise StarterError saying what is wrong with it."""
+    """Read one starter file, or raise StarterError saying what is wrong with it. A starter is
+    a map file (`p2pboard-map` version 2, docs/export-format.md) of its steps alone: the
+    workshop's title names it and its goal says what it is; no ids, people or timings."""
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as problem:
-        raise StarterError(f"{path.name} is not valid JSON: {problem}") from None
-    where = path.name
-    starter = _object(
-        content, where, {"name", "description", "events"}, {"name", "description", "events"}
-    )
-    events = _list(starter["events"], f"{where}: events")
+        plan = parse(path.read_bytes())
+    except DocumentError as wrong:
+        raise StarterError(f"{path.name}: " + "; ".join(wrong.problems)) from None
+    extra = [
+        name
+        for name, there in (
+            ("parked", plan.parked_events or plan.parked_notes),
+            ("merged", plan.merged),
+            ("participants", plan.participants),
+            ("timings", plan.timings),
+            ("actions", plan.actions),
+        )
+        if there
+    ]
+    if extra:
+        raise StarterError(f"{path.name}: a starter has steps alone, not {', '.join(extra)}.")
+    for where, said, limit in (("title", plan.title, 60), ("goal", plan.goal, 200)):
+        if not said.strip() or len(said) > limit:
+            raise StarterError(
+                f"{path.name}: workshop.{where} names the starter in {limit} characters at most."
+            )
     return Starter(
         key=path.stem,
-        name=_text(starter["name"], f"{where}: name", limit=60),
-        description=_text(starter["description"], f"{where}: description", limit=200),
-        events=tuple(_event(event, f"{where}, event {n}") for n, event in enumerate(events, 1)),
+        name=plan.title,
+        description=plan.goal,
+        events=tuple(
+            StarterEvent(
+                text=step.event.text,
+                parallel=step.event.parallel,
+                notes=tuple(StarterNote(note.kind, note.text) for note in step.notes),
+            )
+            for step in plan.steps
+        ),
     )
 
 
