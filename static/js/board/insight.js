@@ -70,6 +70,7 @@ class InsightStrip {
     this.asking = false; // a request under way
     this.again = false; // something changed while it was
     this.stale = false; // something changed while nobody could see it
+    this.closed = false; // the board's socket was refused: nothing more to ask
     this.open = remembered();
     this.toggle.addEventListener("click", () => {
       this.open = !this.open;
@@ -107,11 +108,18 @@ class InsightStrip {
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && this.stale) this.later();
     });
+    // Refused by the board (removed, or the workshop deleted): the strip stays as it was.
+    document.addEventListener("board:closed", () => {
+      this.closed = true;
+      clearTimeout(this.timer);
+      this.timer = null;
+    });
   }
 
   // --- asking the server ---
 
   later() {
+    if (this.closed) return;
     if (document.hidden || !this.shown) {
       this.stale = true;
       return;
