@@ -1,5 +1,5 @@
-"""Boards with everything a map file holds, made through the services, and documents compared
-apart from their ids and timestamps (for the export and import tests)."""
+"""Boards with everything a map file holds, made through the services, files to import (valid,
+and broken in one place), and documents compared apart from their ids and timestamps."""
 
 import json
 import random
@@ -142,3 +142,64 @@ def full_board(board: Workshop, *, stickies: int = 300, seed: int = 7) -> Worksh
     services.timer_set(workshop=board, by=me, op=None, action="start", seconds=600)
     board.refresh_from_db()
     return board
+
+
+# ----- files to import -----
+
+
+def file_of(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def small_map() -> dict[str, Any]:
+    """A valid file with ids: two steps with notes, a merged event, a parked note, a timing."""
+    return {
+        "format": "p2pboard-map",
+        "version": 2,
+        "workshop": {"title": "Payments"},
+        "participants": [{"name": "Ann", "role": "facilitator"}],
+        "steps": [
+            {"id": "a", "text": "Built", "checks": [{"id": "a1", "text": "Tests passed"}]},
+            {"id": "b", "text": "Reviewed", "pain_points": [{"id": "b1", "text": "Slow"}]},
+            {"id": "c", "text": "Deployed", "people": [{"id": "c1", "text": "Ops"}]},
+            {"id": "d", "text": "Released"},
+        ],
+        "parked": {"events": [{"id": "p", "text": "Flag removed"}],
+                   "notes": [{"id": "n", "kind": "question", "text": "Who?", "event": "p"}]},
+        "merged": [{"id": "m", "kind": "event", "text": "Deployed!", "merged_into": "c"}],
+        "timings": [{"events": ["a", "b"], "size": "M"}],
+        "actions": [{"text": "Ask ops", "source": "c1", "status": "open"}],
+    }  # fmt: skip
+
+
+def broken(change: Any) -> bytes:
+    document = small_map()
+    change(document)
+    return file_of(document)
+
+
+def _parent(document: Any, path: str) -> tuple[Any, Any]:
+    """What holds the field at `path` ("steps.1.text"), and the field's key or index there."""
+    *parents, last = path.split(".")
+    for part in parents:
+        document = document[int(part)] if part.isdigit() else document[part]
+    return document, int(last) if last.isdigit() else last
+
+
+def set_in(path: str, value: Any) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        parent, key = _parent(document, path)
+        parent[key] = value
+
+    return change
+
+
+def removed(path: str) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        parent, key = _parent(document, path)
+        del parent[key]
+
+    return change
+
+
+LONG = "x" * 612
