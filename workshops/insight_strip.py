@@ -1,5 +1,5 @@
 """The board's insight strip in words: the map's insight (`workshops.insight`, worked out by
-`exports.map.map_of` from what everyone may see) as the strip says it, and what each event on
+`exports.map.insight_of` from what everyone may see) as the strip says it, and what each event on
 the timeline says of it ("Bottleneck 1 · 74%" of the time, "Hot spot 2 · 40%" of the pain), with
 a level from 1 to 4 for its tint. The board page draws the strip with the page; the page
 fetches it again (`views.insight`) when sizes, votes or the timeline change."""
@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from workshops import insight
 from workshops.agenda import Phase
-from workshops.exports.map import map_of
+from workshops.exports.map import insight_of
 from workshops.models import Workshop
 
 # The steps of the agenda whose figures the strip is about (pain, then time, then what to do):
@@ -150,6 +150,6 @@ def strip_context(workshop: Workshop) -> dict[str, object]:
     key = f"insight-strip:{workshop.pk}:{workshop.seq}"
     strip = cache.get(key)
     if strip is None:
-        strip = strip_of(map_of(workshop).insight)
+        strip = strip_of(insight_of(workshop))
         cache.set(key, strip, timeout=KEPT)
     return {"strip": strip, "strip_phases": [str(phase) for phase in PHASES]}

@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import make_note, make_participant, make_sticky
 from workshops import services
-from workshops.exports.map import map_of
+from workshops.exports.map import insight_of, map_of
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
 
@@ -87,3 +87,21 @@ def test_hand_offs_gates_and_actions_come_from_the_board(board, alice, fran, ste
         "Automate the approval", "Ops team", 2, "Change board approval",
     )  # fmt: skip
     assert str(action.due) == "2027-01-15"
+
+
+def test_the_lean_insight_is_the_maps_own(board, alice, fran, steps):
+    make_note(board, alice, Kind.PERSON, "Developer", steps[0])
+    make_note(board, alice, Kind.PERSON, "Ops  team", steps[1])
+    make_note(board, alice, Kind.CHECK, "Approved", steps[1])
+    pain = make_note(board, alice, Kind.PAIN, "Slow", steps[2])
+    make_note(board, alice, Kind.QUESTION, "Why?", steps[2])
+    make_sticky(board, alice, kind=Kind.PAIN, text="Parked pain")
+    services.sticky_update(workshop=board, by=alice, op=None, sticky_id=steps[4].pk, text="E!")
+    services.vote_add(workshop=board, by=alice, op=None, sticky_id=pain.pk)
+    size(board, alice, steps[1:3], size="M", work="2 days")
+    size(board, alice, [steps[3]], estimate="3h")
+    services.board_update(workshop=board, by=fran, op=None, votes_hidden=False)
+    board = Workshop.objects.get(pk=board.pk)
+
+    assert insight_of(board) == map_of(board).insight
+    assert insight_of(board).hot_spots[0].step.votes == 1

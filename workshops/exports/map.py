@@ -15,8 +15,9 @@ from django.utils import timezone
 from workshops import insight
 from workshops.kinds import KINDS, Kind, KindInfo
 from workshops.models import Action, Participant, Sticky, Timing, Vote, Workshop
-from workshops.selectors import board_of
+from workshops.selectors import board_of, live
 from workshops.timings import Estimate
+from workshops.visibility import stickies_seen_by
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,11 @@ def _days(value: dict[str, object] | None, calendar: bool) -> insight.Days | Non
     return estimate.days(calendar=calendar) if estimate else None
 
 
-def _timings(workshop: Workshop, steps: list[Step]) -> tuple[list[StepTiming], list[insight.Timed]]:
-    """The live timings of steps on the timeline, in timeline order, as given and in days."""
-    number = {str(step.event.id): step.number for step in steps}
+def _timings(
+    workshop: Workshop, number: dict[str, int]
+) -> tuple[list[StepTiming], list[insight.Timed]]:
+    """The live timings of steps on the timeline (`number`: an event's id -> its step number),
+    in timeline order, as given and in days."""
     calendar = workshop.calendar_days
     given: list[StepTiming] = []
     timed: list[insight.Timed] = []
@@ -292,7 +295,7 @@ def map_of(workshop: Workshop) -> Map:
     counts[Kind.EVENT.value] = len(steps) + len(board.parked_events)
     for sticky in board.parked_notes:
         counts[sticky.kind] += 1
-    timings, timed = _timings(workshop, steps)
+    timings, timed = _timings(workshop, {str(step.event.id): step.number for step in steps})
     worked_out = insight.work_out(_path(steps), timed, votes_counted=not workshop.votes_hidden)
     return Map(
         workshop=workshop,
@@ -310,3 +313,43 @@ def map_of(workshop: Workshop) -> Map:
         actions=_actions(workshop, steps),
         insight=worked_out,
     )
+
+
+def insight_of(workshop: Workshop) -> insight.Insight:
+    """The map's insight alone, equal to `map_of(workshop).insight` but read lean (rows, not
+    model objects): what the board's insight strip asks for again after changes."""
+    rows = (
+        live(workshop)
+        .filter(stickies_seen_by(None))
+        .order_by("rank", "id")
+        .values_list("id", "kind", "text", "event_id", "parked", "parallel")
+    )
+    votes = _votes(workshop)
+    events: list[tuple[UUID, str, bool]] = []
+    notes: dict[UUID, list[tuple[str, str, UUID]]] = {}
+    for pk, kind, text, event, parked, parallel in rows:
+        if kind == Kind.EVENT:
+            if not parked:
+                events.append((pk, text, parallel))
+        elif not parked and event is not None:
+            notes.setdefault(event, []).append((kind, text, pk))
+    path = []
+    for number, (pk, text, parallel) in enumerate(events, start=1):
+        under = notes.get(pk, [])
+        path.append(
+            insight.Step(
+                id=str(pk),
+                number=number,
+                text=text,
+                parallel=parallel and number > 1,
+                pain=sum(1 for kind, _, _ in under if kind == Kind.PAIN),
+                questions=sum(1 for kind, _, _ in under if kind == Kind.QUESTION),
+                votes=votes.get(pk, 0) + sum(votes.get(note, 0) for _, _, note in under),
+                people=tuple(
+                    " ".join(text.split()) for kind, text, _ in under if kind == Kind.PERSON
+                ),
+                checks=tuple(text for kind, text, _ in under if kind == Kind.CHECK),
+            )
+        )
+    _, timed = _timings(workshop, {step.id: step.number for step in path})
+    return insight.work_out(path, timed, votes_counted=not workshop.votes_hidden)
