@@ -31,6 +31,7 @@ from workshops import services
 from workshops.exports.document import MOST_BYTES
 from workshops.kinds import Kind
 from workshops.models import Operation, Participant, Sticky, Workshop
+from workshops.protocol import Place
 from workshops.services import imports
 from workshops.services.imports import ImportRefused, read_upload, workshop_import
 from workshops.starters import FOLDER
@@ -110,9 +111,7 @@ def test_votes_are_not_imported_and_the_import_says_so(
     board: Workshop, alice: Participant, bob: Participant
 ) -> None:
     event = make_sticky(board, alice, text="Deployed")
-    pain = make_sticky(
-        board, alice, kind=Kind.PAIN, text="Slow", place=services.stickies.Place(False, event.pk)
-    )
+    pain = make_sticky(board, alice, kind=Kind.PAIN, text="Slow", place=Place(False, event.pk))
     for voter in (alice, bob):
         services.vote_add(workshop=board, by=voter, op=None, sticky_id=pain.pk)
     me = services.facilitator_participant(workshop=board, user=board.owner)
@@ -295,3 +294,22 @@ def test_two_imports_of_one_file_make_two_workshops(facilitator: User) -> None:
     first, second = imported(facilitator, document), imported(facilitator, copy.deepcopy(document))
     assert first.pk != second.pk
     assert comparable(exported(first)) == comparable(exported(second))
+
+
+def test_spaces_in_the_title_and_nameless_pain_after_the_setting_was_turned_off_come_back(
+    facilitator: User,
+) -> None:
+    board = services.workshop_create(owner=facilitator, title="Our  release   path")
+    me = services.facilitator_participant(workshop=board, user=facilitator)
+    event = make_sticky(board, me, text="Deployed")
+    services.board_update(workshop=board, by=me, op=None, anonymous_pain=True)
+    services.sticky_add(
+        workshop=board, by=me, op=None, kind=Kind.PAIN, text="Scary", anonymous=True,
+        place=Place(False, event.pk),
+    )  # fmt: skip
+    services.board_update(workshop=board, by=me, op=None, anonymous_pain=False)
+    document = exported(board)
+    copy_of = imported(facilitator, document)
+    assert copy_of.title == "Our  release   path" and not copy_of.anonymous_pain
+    assert comparable(exported(copy_of)) == comparable(document)
+    assert Sticky.objects.get(workshop=copy_of, kind=Kind.PAIN).anonymous

@@ -308,17 +308,13 @@ class _Reader:
         )  # fmt: skip
         if found is None:
             return Plan(title="")
-        plan = Plan(
-            title=" ".join(
-                self.text(found["title"], f"{where}.title", LIMITS.workshop_title).split()
-            )
-        )
+        plan = Plan(title=self.text(found["title"], f"{where}.title", LIMITS.workshop_title))
         plan.goal = self.text(
             found.get("goal", ""), f"{where}.goal", LIMITS.workshop_goal, blank=True, lines=True
         )
         for name in ("first_event", "last_event"):
             said = self.text(found.get(name, ""), f"{where}.{name}", LIMITS.sticky_text, blank=True)
-            setattr(plan, name, " ".join(said.split()))
+            setattr(plan, name, said)
         if "phase" in found:
             plan.phase = self.one_of(found["phase"], f"{where}.phase", tuple(Phase.values))
         if "phase_label" in found:
