@@ -67,11 +67,16 @@ def _draw(sticky: Sticky) -> str:
         )
         label += f", written by {len(sticky.authors)} people: {escape(names)}"
     if author is not None:
+        # The initials are for the eye; a screen reader says the name.
+        name = escape(author.name)
         head.append(
-            f'<span class="author person-{escape(author.colour[1:])}" title="Added by'
-            f' {escape(author.name)}">{escape(author.initials)}</span>'
+            f'<span class="author person-{escape(author.colour[1:])}" title="Added by {name}">'
+            f'<span aria-hidden="true">{escape(author.initials)}</span>'
+            f'<span class="visually-hidden">Added by {name}</span></span>'
         )
     label += f": {text}"
+    if author is not None:
+        label += f". Added by {escape(author.name)}"
     said = ""
     if sticky.owner:
         owner = escape(sticky.owner)
@@ -86,10 +91,12 @@ def _draw(sticky: Sticky) -> str:
             '<p class="past-hint" dir="auto" aria-hidden="true"><span class="past-hint-label">'
             f"As a fact?</span> “{escape(hint)}”</p>"
         )
-    role = "" if sticky.on_timeline else ' role="listitem"'
+    # An event on the timeline heads its column (named after it); other stickies are items of
+    # their lane or shelf.
+    role = "group" if sticky.on_timeline else "listitem"
     merged = f' data-merged="{sticky.merged_count}"' if sticky.merged_count else ""
     return (
-        f'<div{role} class="{classes}" id="s-{sticky.pk}" data-id="{sticky.pk}"'
+        f'<div role="{role}" class="{classes}" id="s-{sticky.pk}" data-id="{sticky.pk}"'
         f' data-kind="{sticky.kind}" data-rank="{escape(sticky.rank)}"'
         f' data-version="{sticky.version}" data-text-version="{sticky.text_version}"{merged}'
         f' tabindex="0" aria-roledescription="sticky note" aria-label="{label}">'

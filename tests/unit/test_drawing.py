@@ -109,4 +109,5 @@ def test_a_sticky_is_drawn_with_every_value_from_people_escaped_and_its_state_in
     label = html.split('aria-label="', 1)[1].split('"', 1)[0]
     assert label.startswith(f"Event, in parallel, private until the reveal: {escaped}")
     assert 'class="sticky kind-event is-parallel is-private"' in html
-    assert html.startswith("<div class=") and html.endswith("</div>")  # on the timeline
+    assert html.startswith('<div role="group" class=')  # on the timeline, it heads its column
+    assert html.endswith("</div>")

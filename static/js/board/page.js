@@ -51,7 +51,11 @@ export function wireZoom() {
   const label = document.getElementById("zoom-level");
   const layout = boardLayout();
   if (!label || !layout) return;
-  const show = (zoom) => (label.textContent = `${Math.round(zoom * 100)}%`);
+  // Its name starts with what it shows, as speech control users say it.
+  const show = (zoom) => {
+    label.textContent = `${Math.round(zoom * 100)}%`;
+    label.setAttribute("aria-label", `${label.textContent}: reset the zoom`);
+  };
   document.querySelectorAll("[data-zoom]").forEach((button) => {
     button.addEventListener("click", () => {
       const step = button.dataset.zoom;
@@ -75,7 +79,9 @@ export function wireDialogsAndCopy() {
     } catch {
       document.execCommand("copy");
     }
-    button.textContent = "Copied ✓";
-    setTimeout(() => (button.textContent = "Copy"), 2000);
+    // Only the visible word changes: the button keeps saying what it copies.
+    const said = button.querySelector("[data-copy-said]") ?? button;
+    said.textContent = "Copied ✓";
+    setTimeout(() => (said.textContent = "Copy"), 2000);
   });
 }

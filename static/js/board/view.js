@@ -15,6 +15,7 @@ function newColumn(id, sticky) {
   column.className = "column";
   column.id = `c-${id}`;
   column.dataset.id = id;
+  column.setAttribute("aria-labelledby", `s-${id}`); // named after its event, as board.html
   column.append(sticky);
   for (const kind of Object.keys(laneNames)) {
     const lane = document.createElement("div");
