@@ -4,9 +4,12 @@ import itertools
 import json
 from uuid import UUID
 
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 
 from workshops import commands, services
+from workshops.access import remember_observer, remember_participant
 from workshops.commands import Command
 from workshops.kinds import Kind
 from workshops.models import Participant, Sticky, Workshop
@@ -55,6 +58,27 @@ def make_note(workshop: Workshop, by: Participant, kind: str, text: str, event: 
     return make_sticky(
         workshop, by, kind=kind, text=text, place=Place(parked=False, event=event.pk)
     )
+
+
+def make_session(
+    *,
+    user: User | None = None,
+    participant: Participant | None = None,
+    observing: Workshop | None = None,
+) -> str:
+    """A stored session of a logged-in user, a participant or an observer: its key, for a cookie."""
+    session = SessionStore()
+    if user is not None:
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if participant is not None:
+        remember_participant(session, participant)
+    if observing is not None:
+        remember_observer(session, observing)
+    session.create()
+    assert session.session_key
+    return session.session_key
 
 
 def command(name: str, op: str | None = None, **fields: object) -> Command:

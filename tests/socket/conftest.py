@@ -8,37 +8,15 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
 
 from p2pboard.asgi import application
-from workshops.access import remember_observer, remember_participant
-from workshops.models import Participant, Workshop
+from tests.factories import make_session
 
 ORIGIN = b"http://localhost:8000"
 
 
-@database_sync_to_async
-def session_for(
-    *,
-    user: User | None = None,
-    participant: Participant | None = None,
-    observing: Workshop | None = None,
-) -> str:
-    session = SessionStore()
-    if user is not None:
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    if participant is not None:
-        remember_participant(session, participant)
-    if observing is not None:
-        remember_observer(session, observing)
-    session.create()
-    assert session.session_key
-    return session.session_key
+session_for = database_sync_to_async(make_session)
 
 
 class Socket:
