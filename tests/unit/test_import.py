@@ -135,7 +135,10 @@ def test_an_ended_workshop_comes_back_ended(board: Workshop, alice: Participant)
 
 
 def test_the_small_map_is_valid(facilitator: User) -> None:
-    workshop = workshop_import(owner=facilitator, raw=file_of(small_map())).workshop
+    made = workshop_import(owner=facilitator, raw=file_of(small_map()))
+    workshop = made.workshop
+    assert set(made.ids) == {"a", "a1", "b", "b1", "c", "c1", "d", "p", "n", "m"}
+    assert Sticky.objects.get(pk=made.ids["c1"]).text == "Ops"
     document = exported(workshop)
     assert [s["text"] for s in document["steps"]] == ["Built", "Reviewed", "Deployed", "Released"]
     assert document["parked"]["notes"][0]["event"] == document["parked"]["events"][0]["id"]

@@ -57,6 +57,8 @@ class Imported:
     workshop: Workshop
     facilitator: Participant
     notes: list[str] = field(default_factory=list)  # what did not come back as it was
+    # Each sticky's id in the file (those that have one): its id on the new board.
+    ids: dict[str, UUID] = field(default_factory=dict)
 
 
 def read_upload(source: IO[bytes], size: int | None = None) -> bytes:
@@ -160,7 +162,9 @@ class _Builder:
                 " totals, without who voted: votes are not imported. Vote again on this board."
             )
         self.workshop.refresh_from_db()
-        return Imported(self.workshop, self.me, self.notes)
+        named = {sticky.ref for sticky in plan.stickies() if sticky.ref != sticky.where}
+        ids = {ref: pk for ref, pk in self.ids.items() if ref in named}  # (not the id-less)
+        return Imported(self.workshop, self.me, self.notes, ids)
 
     # ----- people -----
 
