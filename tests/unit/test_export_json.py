@@ -12,7 +12,9 @@ from tests.factories import make_note, make_participant, make_sticky
 from tests.unit.map_files import exported, full_board, schema
 from workshops import services
 from workshops.kinds import Kind
+from workshops.limits import LIMITS
 from workshops.models import Participant, Sticky, Workshop
+from workshops.services.agenda import LONGEST, MOST_VOTES, PURPOSES
 from workshops.starters import FOLDER
 
 VALIDATOR = jsonschema.Draft202012Validator(
@@ -185,3 +187,18 @@ def test_a_participant_left_of_the_list_is_still_named_as_an_author(
     document = exported(board)
     assert document["steps"][0]["by"] == "Gone"
     assert [p["name"] for p in document["participants"]] == ["Alice"]
+
+
+def test_the_schema_says_the_limits_the_board_keeps() -> None:
+    definitions, top = schema()["$defs"], schema()["properties"]
+    assert definitions["stickyText"]["maxLength"] == LIMITS.sticky_text
+    assert definitions["name"]["maxLength"] == LIMITS.display_name
+    assert definitions["workshop"]["properties"]["title"]["maxLength"] == LIMITS.workshop_title
+    assert definitions["workshop"]["properties"]["goal"]["maxLength"] == LIMITS.workshop_goal
+    assert definitions["followUp"]["properties"]["notes"]["maxLength"] == LIMITS.workshop_goal
+    assert top["participants"]["maxItems"] == LIMITS.participants_per_board
+    assert top["actions"]["maxItems"] == LIMITS.actions_per_board
+    settings = definitions["settings"]["properties"]
+    assert settings["votes_each"]["maximum"] == MOST_VOTES
+    assert settings["timer_length"]["maximum"] == LONGEST
+    assert set(definitions["followUp"]["properties"]["purposes"]["items"]["enum"]) == set(PURPOSES)
