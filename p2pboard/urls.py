@@ -34,6 +34,8 @@ urlpatterns = [
     path("w/<str:slug>/delete/", views.workshop_delete, name="workshop_delete"),
     path("w/<str:slug>/starter/", views.workshop_starter, name="workshop_starter"),
     path("w/<str:slug>/history/", views.history, name="history"),
+    path("w/<str:slug>/compare/", views.compare, name="compare"),
+    path("w/<str:slug>/ideal/", views.ideal_start, name="ideal_start"),
     path("w/<str:slug>/board/", views.board_content, name="board_content"),
     # Every file the board gives away, from the one list (workshops/exports/formats.py).
     *(

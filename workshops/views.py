@@ -30,12 +30,15 @@ from segno import make_qr
 
 from workshops import access, entities, rates, services
 from workshops.agenda import PHASES, PhaseInfo
+from workshops.compare import comparison_of
 from workshops.exports.formats import EXPORTS, Source, Unavailable
 from workshops.forms import CoFacilitatorForm, NameForm, SignupForm, StarterForm, WorkshopForm
+from workshops.insight import days_text
 from workshops.insight_strip import strip_context
 from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
 from workshops.services.agenda import PURPOSES
+from workshops.services.imports import ImportRefused
 from workshops.starters import BLANK, STARTERS
 from workshops.visibility import Viewer, views
 
@@ -458,6 +461,61 @@ def duplicates(request: HttpRequest, slug: str) -> JsonResponse:
         {"suggestions": services.duplicate_suggestions(workshop)},
         headers={"Cache-Control": "private, no-store"},
     )
+
+
+@require_POST
+def ideal_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """A facilitator starts an ideal path as a copy of this workshop's map."""
+    workshop = _facilitated(request, slug)
+    try:
+        ideal = services.ideal_start(workshop=workshop, user=request.user)  # type: ignore[arg-type]
+    except ImportRefused as refused:
+        messages.error(request, "The map could not be copied: " + "; ".join(refused.problems))
+        return redirect("manage", slug=workshop.slug)
+    messages.success(
+        request,
+        "This is the ideal path, a copy of the current one: redraw it as the team wants it, "
+        "then compare the two.",
+    )
+    return redirect("board", slug=ideal.slug)
+
+
+@require_GET
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """An ideal path beside the current path it was copied from, for whoever may see both."""
+    ideal = _visitor(request, slug).workshop
+    if ideal.ideal_of is None:
+        raise Http404("This workshop is not an ideal path: there is nothing to compare it with.")
+    current = _visitor(request, ideal.ideal_of.slug).workshop
+    comparison = comparison_of(current=current, ideal=ideal)
+    before, after = comparison.before, comparison.after
+    figures = [
+        {"what": "Steps", "before": before.steps, "after": after.steps},
+        {
+            "what": "Lead time",
+            "before": days_text(before.lead_time),
+            "after": days_text(after.lead_time),
+        },
+        {"what": "Steps without a timing", "before": before.untimed, "after": after.untimed},
+        {"what": "Hand-offs", "before": before.hand_offs, "after": after.hand_offs},
+        {"what": "Manual gates (checks)", "before": before.gates, "after": after.gates},
+        {
+            "what": "Pain points on the path",
+            "before": before.pain_points,
+            "after": after.pain_points,
+        },
+    ]
+    counts = {
+        status: comparison.count(status) for status in ("removed", "added", "changed", "kept")
+    }
+    context = {
+        "current": current,
+        "ideal": ideal,
+        "comparison": comparison,
+        "figures": figures,
+        "counts": counts,
+    }
+    return render(request, "workshops/compare.html", context)
 
 
 @require_GET

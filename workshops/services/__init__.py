@@ -19,6 +19,7 @@ from workshops.services.agenda import (
 )
 from workshops.services.catchup import catch_up, snapshot
 from workshops.services.changes import AlreadyApplied, Conflict, Gone
+from workshops.services.ideal import ideal_start
 from workshops.services.merges import (
     duplicate_dismiss,
     duplicate_suggestions,
@@ -81,6 +82,7 @@ __all__ = [
     "facilitator_participant",
     "follow_set",
     "followup_set",
+    "ideal_start",
     "link_regenerate",
     "participant_join",
     "participant_remove",
