@@ -1,6 +1,8 @@
 """Two people editing one sticky at once: nobody's typing is thrown away or saved over someone
 else's by surprise."""
 
+import re
+
 from playwright.sync_api import Browser, expect
 
 from tests.browser.board_pages import add, open_board, wait_until_same
@@ -21,6 +23,9 @@ def test_the_second_to_save_keeps_their_editor_and_chooses_which_text_to_keep(
     ann.keyboard.press("Control+A")
     ann.keyboard.type("Code reviewed by two people")
     expect(bo.locator("#timeline .sticky.being-edited .editor-mark")).to_have_text("✎ Ann")
+    expect(bo.locator("#timeline .sticky.being-edited")).to_have_accessible_name(
+        re.compile(r"^Event: Review\. Added by Ann\..* \(Ann is editing it\)$")
+    )
     bo.locator("#timeline .sticky", has_text="Review").dblclick()
     bo.keyboard.press("Control+A")
     bo.keyboard.type("Peer review done")

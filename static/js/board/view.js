@@ -244,12 +244,15 @@ export class BoardView {
   }
 
   // Who is editing what: a marker in the editor's colour (a class, not a style attribute: the
-  // page's Content Security Policy allows no inline styles, and stickies are copied as html).
+  // page's Content Security Policy allows no inline styles, and stickies are copied as html),
+  // and said in the sticky's name (its label as drawn kept aside until the edit ends).
   showEditors() {
     document.querySelectorAll(".sticky.being-edited").forEach((sticky) => {
       sticky.classList.remove("being-edited", sticky.dataset.editorColour);
       delete sticky.dataset.editorColour;
       sticky.querySelector(".editor-mark")?.remove();
+      if ("label" in sticky.dataset) sticky.setAttribute("aria-label", sticky.dataset.label);
+      delete sticky.dataset.label;
     });
     for (const [participant, { sticky, name, colour }] of this.editors) {
       const element = this.sticky(sticky);
@@ -261,6 +264,8 @@ export class BoardView {
       mark.className = "editor-mark";
       mark.textContent = `✎ ${name}`;
       element.append(mark);
+      element.dataset.label = element.getAttribute("aria-label") ?? "";
+      element.setAttribute("aria-label", `${element.dataset.label} (${name} is editing it)`);
     }
   }
 }
