@@ -1,7 +1,8 @@
-"""Every page, and the board in every step of the agenda full of work, as assistive technology and
-the HTML standard read them: axe-core (the npm package, with all its default rules) run in real
-Chromium on each page as people see it, and the W3C Nu HTML checker (npm's vnu-jar) run once over
-what the server sent for all of them. No rule is turned off and no part of a page left out."""
+"""Every page (an ideal path's comparison too), and the board in every step of the agenda full of
+work, as assistive technology and the HTML standard read them: axe-core (the npm package, with
+all its default rules) run in real Chromium on each page as people see it, and the W3C Nu HTML
+checker (npm's vnu-jar) run once over what the server sent for all of them. No rule is turned off
+and no part of a page left out."""
 
 import json
 import subprocess
@@ -219,6 +220,9 @@ def test_every_page_and_every_step_of_a_full_board_passes_axe_and_the_html_check
     page_errors.expect("status of 403")
     checks = Checks(tmp_path)
     fran, ana = a_full_board(board)
+    ideal = services.ideal_start(workshop=board, user=board.owner)  # a copy to redraw, compared
+    here = services.facilitator_participant(workshop=ideal, user=board.owner)
+    make_sticky(ideal, here, text="Deployed by the pipeline")
     base, slug = app_server.url, board.slug
 
     nobody = context_of(browser, base).new_page()
@@ -233,7 +237,9 @@ def test_every_page_and_every_step_of_a_full_board_passes_axe_and_the_html_check
                        ("/accounts/password/", "password-change"),
                        ("/accounts/password/done/", "password-changed"),
                        (f"/w/{slug}/manage/", "manage"), (f"/w/{slug}/history/", "history"),
-                       (f"/w/{slug}/delete/", "delete")]:  # fmt: skip
+                       (f"/w/{slug}/delete/", "delete"),
+                       (f"/w/{ideal.slug}/compare/", "compare"),
+                       (f"/w/{ideal.slug}/manage/", "manage-ideal")]:  # fmt: skip
         checks.visit(owner, path, name)
     stranger = context_of(browser, base, user=make_user()).new_page()
     checks.visit(stranger, f"/w/{slug}/manage/", "forbidden", status=403)
