@@ -169,10 +169,42 @@ def make_map(data: Path) -> "Map":
     return map_of(workshop)
 
 
+def make_ideal(current: "Map") -> "Map":
+    """An ideal path started from the map, redrawn a little: two steps gone, one renamed and
+    made shorter, one new."""
+    from workshops import services
+    from workshops.exports.map import map_of
+    from workshops.models import Sticky, Workshop
+    from workshops.protocol import Place
+
+    workshop = current.workshop
+    ideal = services.ideal_start(workshop=workshop, user=workshop.owner)
+    ana = services.facilitator_participant(workshop=ideal, user=ideal.owner)
+    steps = {step.event.text: step.event.id for step in map_of(ideal).steps}
+    copies = {s.origin: s.pk for s in Sticky.objects.filter(workshop=ideal, kind="event")}
+    texts = [step.event.text for step in current.steps]
+    for gone in (texts[4], texts[7]):
+        services.sticky_delete(workshop=ideal, by=ana, op=None, sticky_id=steps[gone])
+    renamed = copies[current.steps[2].event.id]
+    services.sticky_update(
+        workshop=ideal, by=ana, op=None, sticky_id=renamed, text="Reviewed in pairs, same day"
+    )
+    services.timing_set(workshop=ideal, by=ana, op=None, events=[renamed], size="S")
+    added = services.sticky_add(
+        workshop=ideal, by=ana, op=None, kind="event", text="Feature flag switched on for 5%",
+        place=Place(parked=False), after=steps[texts[-2]],
+    )  # fmt: skip
+    services.timing_set(workshop=ideal, by=ana, op=None, events=[added.pk], estimate="1h")
+    return map_of(Workshop.objects.get(pk=ideal.pk))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "pdf-preview")
     parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument(
+        "--ideal", action="store_true", help="the map of an ideal path made from it"
+    )
     arguments = parser.parse_args()
     if shutil.which("pdftoppm") is None:
         sys.exit("pdftoppm is missing: install poppler (Debian: apt-get install poppler-utils).")
@@ -182,6 +214,8 @@ def main() -> None:
         old.unlink()
     with tempfile.TemporaryDirectory() as data:
         workshop_map = make_map(Path(data))
+        if arguments.ideal:
+            workshop_map = make_ideal(workshop_map)
         from workshops.exports.pdf import map_pdf
 
         (out / "map.pdf").write_bytes(map_pdf(workshop_map))

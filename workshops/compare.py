@@ -158,6 +158,13 @@ def compare(current: Map, ideal: Map, origins: dict[UUID, UUID]) -> Comparison:
 
 def comparison_of(*, current: Workshop, ideal: Workshop) -> Comparison:
     """The two boards as they stand now, as everyone may see them."""
-    copied = Sticky.objects.filter(workshop=ideal, kind=Kind.EVENT, origin__isnull=False)
-    origins = {pk: origin for pk, origin in copied.values_list("pk", "origin") if origin}
-    return compare(map_of(current), map_of(ideal), origins)
+    return comparison_against(current=current, ideal=map_of(ideal))
+
+
+def comparison_against(*, current: Workshop, ideal: Map) -> Comparison:
+    """The current board now, against an ideal path's map already read."""
+    copied = Sticky.objects.filter(
+        workshop=ideal.workshop, kind=Kind.EVENT, origin__isnull=False
+    ).values_list("pk", "origin")
+    origins = {pk: origin for pk, origin in copied if origin}
+    return compare(map_of(current), ideal, origins)

@@ -1,14 +1,19 @@
 """An ideal path starts as a copy of the current map and is compared with it, step by step."""
 
+from io import BytesIO
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from tests.factories import make_note, make_sticky, make_user
 from tests.unit.board_helpers import TIMELINE
 from workshops import services
 from workshops.compare import comparison_of
+from workshops.exports.map import map_of
+from workshops.exports.pdf import map_pdf
 from workshops.kinds import Kind
 from workshops.models import Operation, Participant, Sticky, Workshop
 
@@ -153,3 +158,24 @@ def test_the_ideal_of_an_ended_workshop_is_open_for_redrawing(current, fran):
 
     assert ideal.ended_at is None
     assert Workshop.objects.get(pk=current.pk).ended_at is not None
+
+
+def test_the_ideal_paths_pdf_sets_it_beside_the_current_one(current):
+    ideal = services.ideal_start(workshop=current, user=current.owner)
+    me = services.facilitator_participant(workshop=ideal, user=ideal.owner)
+    doomed = events_of(ideal)["Change board approved"]
+    services.sticky_delete(workshop=ideal, by=me, op=None, sticky_id=doomed.pk)
+
+    pdf = PdfReader(BytesIO(map_pdf(map_of(Workshop.objects.get(pk=ideal.pk)))))
+    said = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+
+    assert "Current and ideal path" in said
+    assert "Steps: 1 removed, 0 added, 0 changed, 3 kept." in said
+    assert "Lead time 6-27 days 1-7 days" in said
+    assert "Removed" in said
+    assert "Current and ideal path" not in pdf_text(current)
+
+
+def pdf_text(workshop: Workshop) -> str:
+    pdf = PdfReader(BytesIO(map_pdf(map_of(workshop))))
+    return " ".join(page.extract_text() for page in pdf.pages)

@@ -1,9 +1,10 @@
 """The map as a PDF, for the people who read it after the workshop: the workshop (`summary`) and
-what its map shows (`findings`: lead time, bottlenecks, hot spots, hand-offs, gates), the actions
-and the follow-up (`actions`), the whole path on one page (`overview`), then the timeline drawn
-like the board (`timeline`) and what was left parked (`parked`). Landscape A4, readable in black
-and white: every sticky says its kind in a word (`stickies`), and every mark (bottleneck, hot
-spot, gate, hand-off) is said in words (`marks`), so colour is never the only signal."""
+what its map shows (`findings`: lead time, bottlenecks, hot spots, hand-offs, gates), for an ideal
+path the current one beside it (`comparison`), the actions and the follow-up (`actions`), the
+whole path on one page (`overview`), then the timeline drawn like the board (`timeline`) and what
+was left parked (`parked`). Landscape A4, readable in black and white: every sticky says its kind
+in a word (`stickies`), and every mark (bottleneck, hot spot, gate, hand-off) is said in words
+(`marks`), so colour is never the only signal."""
 
 from io import BytesIO
 from typing import Any
@@ -12,7 +13,15 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from workshops.exports.map import Map
-from workshops.exports.pdf import actions, findings, overview, parked, summary, timeline
+from workshops.exports.pdf import (
+    actions,
+    comparison,
+    findings,
+    overview,
+    parked,
+    summary,
+    timeline,
+)
 from workshops.exports.pdf.look import (
     FOOTER,
     HEIGHT,
@@ -71,6 +80,7 @@ def map_pdf(workshop_map: Map) -> bytes:
         [
             *summary.about(workshop_map),
             *findings.findings(workshop_map),
+            *comparison.comparison(workshop_map),
             *actions.next_steps(workshop_map),
             *overview.overview(workshop_map),
             *timeline.timeline(workshop_map),
