@@ -73,6 +73,15 @@ class Checks:
         self.axe(page, name)
         return page
 
+    def send(self, page: Page, button: str, name: str) -> None:
+        """Submit the page's form by its button; keep and check the page that comes back."""
+        with page.expect_navigation() as sent:
+            page.get_by_role("button", name=button).click()
+        response = sent.value
+        assert response is not None
+        self.keep(name, response.text(), f"{name} ({urlsplit(page.url).path}, sent)")
+        self.axe(page, name)
+
     def nu(self) -> None:
         """The Nu HTML checker, once over every page kept: its errors (not warnings)."""
         checked = subprocess.run(
@@ -218,6 +227,7 @@ def test_every_page_and_every_step_of_a_full_board_passes_axe_and_the_html_check
         assert tool.exists(), NOT_INSTALLED.format(tool.relative_to(ROOT))
     page_errors.expect("status of 404")  # the not-found page itself
     page_errors.expect("status of 403")
+    page_errors.expect("status of 400")  # a refused deletion, said on its page
     checks = Checks(tmp_path)
     fran, ana = a_full_board(board)
     ideal = services.ideal_start(workshop=board, user=board.owner)  # a copy to redraw, compared
@@ -226,21 +236,27 @@ def test_every_page_and_every_step_of_a_full_board_passes_axe_and_the_html_check
     base, slug = app_server.url, board.slug
 
     nobody = context_of(browser, base).new_page()
-    for path, name in [("/", "home"), ("/accounts/signup/", "sign-up"),
-                       ("/accounts/login/", "log-in"), ("/help/", "guide"),
+    for path, name in [("/", "home"), ("/accounts/login/", "log-in"), ("/help/", "guide"),
                        (f"/j/{board.participant_token}/", "join")]:  # fmt: skip
         checks.visit(nobody, path, name)
     checks.visit(nobody, "/no-such-page/", "not-found", status=404)
+    checks.visit(nobody, "/accounts/signup/", "sign-up")
+    nobody.get_by_label("Username").fill("fran")
+    nobody.get_by_label("Password", exact=True).fill("short")
+    nobody.get_by_label("Password confirmation").fill("other")
+    checks.send(nobody, "Sign up", "sign-up-refused")  # the form with its errors
 
     owner = context_of(browser, base, user=board.owner).new_page()
     for path, name in [("/", "workshop-list"), ("/w/new/", "new-workshop"),
                        ("/accounts/password/", "password-change"),
                        ("/accounts/password/done/", "password-changed"),
                        (f"/w/{slug}/manage/", "manage"), (f"/w/{slug}/history/", "history"),
-                       (f"/w/{slug}/delete/", "delete"),
                        (f"/w/{ideal.slug}/compare/", "compare"),
                        (f"/w/{ideal.slug}/manage/", "manage-ideal")]:  # fmt: skip
         checks.visit(owner, path, name)
+    checks.visit(owner, f"/w/{slug}/delete/", "delete")
+    owner.get_by_label("Type the workshop's title to confirm").fill("Not the title")
+    checks.send(owner, "Delete this workshop for good", "delete-refused")
     stranger = context_of(browser, base, user=make_user()).new_page()
     checks.visit(stranger, f"/w/{slug}/manage/", "forbidden", status=403)
 
