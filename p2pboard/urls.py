@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("w/new/", views.workshop_new, name="workshop_new"),
+    path("w/import/", views.workshop_import, name="workshop_import"),
     path("w/<str:slug>/", views.board, name="board"),
     path("w/<str:slug>/manage/", views.manage, name="manage"),
     path("w/<str:slug>/end/", views.workshop_end, name="workshop_end"),

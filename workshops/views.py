@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from segno import make_qr
@@ -38,7 +39,8 @@ from workshops.insight_strip import strip_context
 from workshops.models import Participant, Workshop
 from workshops.rendering import board_context, render_board
 from workshops.services.agenda import PURPOSES
-from workshops.services.imports import ImportRefused
+from workshops.services.imports import MOST_BYTES, ImportRefused, read_upload, too_big
+from workshops.services.imports import workshop_import as import_map
 from workshops.starters import BLANK, STARTERS
 from workshops.visibility import Viewer, views
 
@@ -75,20 +77,56 @@ def guide_image(request: HttpRequest, name: str) -> FileResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
+    return render(request, "workshops/list.html", _your_workshops(request))
+
+
+def _your_workshops(request: HttpRequest) -> dict[str, object]:
     workshops = (
         Workshop.objects.filter(Q(owner=request.user) | Q(co_facilitators=request.user))
         .distinct()
         .annotate(people=Count("participants", filter=Q(participants__removed_at__isnull=True)))
         .select_related("owner")
     )
-    return render(
-        request,
-        "workshops/list.html",
-        {
-            "active": [w for w in workshops if w.is_active],
-            "ended": [w for w in workshops if not w.is_active],
-        },
-    )
+    return {
+        "active": [w for w in workshops if w.is_active],
+        "ended": [w for w in workshops if not w.is_active],
+    }
+
+
+@login_required
+@csrf_exempt  # checked by _import_map, once the request is known not to be too big to read
+@require_POST
+def workshop_import(request: HttpRequest) -> HttpResponse:
+    """A map file (JSON) uploaded from the workshop list becomes a new workshop of the
+    uploader's; a file that cannot be imported is refused on the list, saying why, and nothing
+    is made. One too big is refused before its upload is read."""
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    if size > MOST_BYTES + 64 * 1024:  # (the form around the file takes a few hundred bytes)
+        return _import_refused(request, [too_big(size)], status=413)
+    return _import_map(request)
+
+
+@csrf_protect
+def _import_map(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _import_refused(request, ["Choose a map file (.json) to import."])
+    try:
+        raw = read_upload(upload, upload.size)
+        imported = import_map(owner=request.user, raw=raw)  # type: ignore[arg-type]
+    except ImportRefused as refused:
+        return _import_refused(request, refused.problems, name=upload.name or "")
+    messages.success(request, f"Imported “{imported.workshop.title}” as a new workshop.")
+    for note in imported.notes:
+        messages.info(request, note)
+    return redirect("board", slug=imported.workshop.slug)
+
+
+def _import_refused(
+    request: HttpRequest, problems: list[str], *, name: str = "", status: int = 400
+) -> HttpResponse:
+    context = _your_workshops(request) | {"import_problems": problems, "import_name": name}
+    return render(request, "workshops/list.html", context, status=status)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
