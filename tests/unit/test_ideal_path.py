@@ -57,6 +57,7 @@ def test_an_ideal_path_starts_as_a_copy_that_remembers_where_each_sticky_came_fr
     originals = {s.pk: s for s in Sticky.objects.filter(workshop=current, deleted_at=None)}
     assert copies.count() == len(originals) == 9
     for copy in copies:
+        assert copy.origin is not None
         assert originals[copy.origin].text == copy.text
     assert ideal.timings.filter(deleted_at=None).count() == 4
     assert Operation.objects.filter(workshop=ideal, action="add").count() == 9  # its history
