@@ -16,11 +16,11 @@ The rules, as the workshop reads them:
   pain points, then to the earlier step.
 - A step's pain weight is its pain points plus the votes on its stickies (when votes may be
   counted); hot spots are the heaviest steps.
-- A hand-off is a change of the people and teams between one step and the next (both named,
-  none in common). Each check sticky is a manual gate.
+- A hand-off is a change of the people and teams from one step that names some to the next step
+  that names some (none in common; steps naming nobody are passed over, as the work is still
+  with whoever had it). Each check sticky is a manual gate.
 """
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -283,11 +283,15 @@ def _hot_spots(steps: Sequence[Step]) -> list[HotSpot]:
 
 def _hand_offs(steps: Sequence[Step]) -> list[HandOff]:
     found = []
-    for after, before in itertools.pairwise(steps):
-        mine = {name.casefold() for name in after.people}
-        theirs = {name.casefold() for name in before.people}
-        if mine and theirs and not mine & theirs:
-            found.append(HandOff(after, before))
+    holder: Step | None = None  # the last step that named its people
+    for step in steps:
+        if not step.people:
+            continue
+        if holder is not None:
+            mine = {name.casefold() for name in holder.people}
+            if not mine & {name.casefold() for name in step.people}:
+                found.append(HandOff(holder, step))
+        holder = step
     return found
 
 

@@ -158,21 +158,22 @@ def test_hot_spots_are_weighted_by_votes_once_the_votes_are_shown():
     assert any(line.startswith("The votes are hidden") for line in hidden.missing)
 
 
-def test_a_hand_off_is_a_change_of_people_between_consecutive_steps():
+def test_a_hand_off_is_a_change_of_people_from_one_named_step_to_the_next():
     steps = path(
-        "A", "B", "C", "D", "E",
+        "A", "B", "C", "D", "E", "F",
         A={"people": ("Developer",)},
         B={"people": ("developer", "Reviewer")},
         C={"people": ("Ops team",)},
-        E={"people": ("Change board",)},
+        E={"people": ("Change board",)},  # D names nobody: the work is still with the Ops team
+        F={"people": ("change Board",)},
     )  # fmt: skip
 
     insight = work_out(steps, [], votes_counted=True)
 
-    assert [(h.after.id, h.before.id) for h in insight.hand_offs] == [("B", "C")]
-    assert insight.as_json()["hand_offs"] == [
-        {"from_step": 2, "to_step": 3, "from": ["developer", "Reviewer"], "to": ["Ops team"]}
-    ]
+    assert [(h.after.id, h.before.id) for h in insight.hand_offs] == [("B", "C"), ("C", "E")]
+    assert insight.as_json()["hand_offs"][0] == {
+        "from_step": 2, "to_step": 3, "from": ["developer", "Reviewer"], "to": ["Ops team"],
+    }  # fmt: skip
 
 
 def test_each_check_is_a_manual_gate():
