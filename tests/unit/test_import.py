@@ -5,6 +5,7 @@ and from the command line."""
 import copy
 import io
 import json
+import random
 import time
 from pathlib import Path
 from typing import IO, Any, cast
@@ -28,7 +29,7 @@ from tests.unit.map_files import (
     small_map,
 )
 from workshops import services
-from workshops.exports.document import MOST_BYTES
+from workshops.exports.document import MOST_BYTES, DocumentError, parse
 from workshops.kinds import Kind
 from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import Place
@@ -316,3 +317,34 @@ def test_spaces_in_the_title_and_nameless_pain_after_the_setting_was_turned_off_
     assert copy_of.title == "Our  release   path" and not copy_of.anonymous_pain
     assert comparable(exported(copy_of)) == comparable(document)
     assert Sticky.objects.get(workshop=copy_of, kind=Kind.PAIN).anonymous
+
+
+def test_no_file_breaks_the_import_whatever_is_where(facilitator: User) -> None:
+    """Any value in any place of a valid file: imported, or refused in words; never a crash."""
+    rng = random.Random(15)
+    values: list[Any] = [
+        None, True, 0, -1, 2**70, 1.5, float("nan"), "", "x" * 300, "a", "c1", "p", [], [1],
+        {}, {"text": "t"}, {"low": 1, "high": 0, "unit": "days"}, ["a", "b"],
+    ]  # fmt: skip
+
+    def places(value: Any, path: str = "") -> list[str]:
+        found = [path] if path else []
+        if isinstance(value, dict | list):
+            children = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, child in children:
+                found += places(child, f"{path}.{key}" if path else str(key))
+        return found
+
+    for _ in range(400):
+        document = small_map()
+        path = rng.choice(places(document))
+        set_in(path, rng.choice(values))(document)
+        try:
+            parse(file_of(document))
+        except DocumentError as refused:
+            assert refused.problems and all(isinstance(p, str) for p in refused.problems)
+            continue
+        try:
+            workshop_import(owner=facilitator, raw=file_of(document))
+        except ImportRefused as refused:  # what only a service could tell: said, and where
+            assert refused.problems and ": " in refused.problems[0]
