@@ -13,6 +13,7 @@ from typing import Any
 
 from workshops.models import Action, Dismissal, Participant, Pick, Sticky, Timing, Vote, Workshop
 from workshops.rendering import sticky_html
+from workshops.selectors import vote_totals
 from workshops.visibility import Audience, EntityState, Viewer, sticky_audience
 
 # The fields of each entity's state, declared once (docs/protocol.md lists the same).
@@ -243,15 +244,12 @@ def ballot(participant: Participant) -> dict[str, int]:
 
 def tally_state(tally: Tally) -> EntityState:
     workshop = tally.workshop
-    given = Vote.objects.filter(
-        workshop=workshop, sticky__deleted_at__isnull=True, sticky__merged_into__isnull=True
-    ).values_list("sticky_id", flat=True)
     state = {
         "entity": "tally",
         "id": workshop.slug,
         "version": workshop.votes_version,
         "hidden": workshop.votes_hidden,
-        "totals": {str(sticky): count for sticky, count in Counter(given).most_common()},
+        "totals": {str(sticky): count for sticky, count in vote_totals(workshop).items()},
     }
     if not workshop.votes_hidden:
         return EntityState(key(tally), state)

@@ -22,6 +22,8 @@ class Limits:
     ids_per_command: int = 50
     # Follow-up actions on one board.
     actions_per_board: int = 500
+    # Votes an imported pain point may bring: every participant's 20 votes, at most.
+    carried_votes: int = 500 * 20
     # People joining from one network address in a minute: a room of 30 behind one address
     # gets in at once; a script does not fill the workshop.
     joins_per_minute_per_address: int = 60

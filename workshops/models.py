@@ -212,6 +212,9 @@ class Sticky(models.Model):
     owner = models.CharField(max_length=LIMITS.display_name * 2, blank=True)
     # In an ideal path: the sticky of the current path this one was copied from.
     origin = models.UUIDField(null=True, blank=True)
+    # Votes that came with an imported map: totals, with nobody known to have given them. They
+    # count in the totals like any vote, belong to nobody's allowance, and go with "clear votes".
+    carried_votes = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     # Grows with each change of the text alone: an edit names the text it was based on.
     text_version = models.PositiveIntegerField(default=1)

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from workshops.kinds import KINDS, LANE_KINDS, Kind, KindInfo
-from workshops.models import Sticky, Workshop
+from workshops.models import Sticky, Vote, Workshop
 from workshops.visibility import Viewer, stickies_seen_by
 
 
@@ -55,3 +55,19 @@ def board_of(workshop: Workshop, viewer: Viewer | None = None) -> Board:
 
 def has_private(workshop: Workshop) -> bool:
     return Sticky.objects.filter(workshop=workshop, private=True, deleted_at__isnull=True).exists()
+
+
+def vote_totals(workshop: Workshop) -> dict[UUID, int]:
+    """Votes per live sticky, the most first: the votes given on this board and those an
+    imported map carried. A sticky merged into another, or deleted, keeps its votes waiting
+    (for its split or restore) and shows none meanwhile."""
+    totals: dict[UUID, int] = {}
+    given = Vote.objects.filter(
+        workshop=workshop, sticky__deleted_at__isnull=True, sticky__merged_into__isnull=True
+    ).values_list("sticky_id", flat=True)
+    for sticky in given:
+        totals[sticky] = totals.get(sticky, 0) + 1
+    carried = live(workshop).filter(carried_votes__gt=0).values_list("pk", "carried_votes")
+    for sticky, count in carried:
+        totals[sticky] = totals.get(sticky, 0) + count
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))

@@ -55,8 +55,8 @@ def full_board(board: Workshop, *, stickies: int = 300, seed: int = 7) -> Worksh
     """A realistic finished board of about `stickies` stickies: steps with notes in every lane,
     parallel steps, checks with owners, a pain point without a name, a merge of events (which
     brings notes along) and of notes, notes parked with the event they wait for, timings
-    (sizes, groups, estimates with work and wait), actions, the follow-up, settings, a phase,
-    and a person who wrote stickies and left."""
+    (sizes, groups, estimates with work and wait), votes shown, actions, the follow-up,
+    settings, a phase, and a person who wrote stickies and left."""
     rng = random.Random(seed)
     me = services.facilitator_participant(workshop=board, user=board.owner)
     people = [make_participant(board, name) for name in ("Alice", "Bob", "Chidi", "Dana")]
@@ -137,6 +137,16 @@ def full_board(board: Workshop, *, stickies: int = 300, seed: int = 7) -> Worksh
         workshop=board, by=me, op=None, at="2027-01-14T10:00:00+01:00", minutes=90,
         purposes=["improve", "risks"], notes="Bring the <em>numbers</em>.",
     )  # fmt: skip
+    # Votes on pain points, shown to everyone (so the file carries their totals).
+    pains = [
+        s
+        for s in Sticky.objects.filter(workshop=board, kind=Kind.PAIN, deleted_at=None)
+        if s.event_id and not s.parked and not s.anonymous
+    ]
+    for voter in people:
+        for pain in rng.sample(pains, min(3, len(pains))):
+            services.vote_add(workshop=board, by=voter, op=None, sticky_id=pain.pk)
+    services.board_update(workshop=board, by=me, op=None, votes_hidden=False)
     services.participant_remove(workshop=board, by=board.owner, participant_id=leaver.pk)
     services.board_update(workshop=board, by=me, op=None, phase="actions", locked=True)
     services.timer_set(workshop=board, by=me, op=None, action="start", seconds=600)

@@ -30,6 +30,7 @@ from tests.unit.map_files import (
 )
 from workshops import services
 from workshops.exports.document import MOST_BYTES, DocumentError, parse
+from workshops.exports.map import map_of
 from workshops.kinds import Kind
 from workshops.models import Operation, Participant, Sticky, Workshop
 from workshops.protocol import Place
@@ -108,7 +109,7 @@ def test_the_history_shows_how_the_import_built_the_board(board: Workshop) -> No
     assert adds == Sticky.objects.filter(workshop=copy_of).count()
 
 
-def test_votes_are_not_imported_and_the_import_says_so(
+def test_shown_votes_come_back_as_totals_without_voters_and_clear_like_any_vote(
     board: Workshop, alice: Participant, bob: Participant
 ) -> None:
     event = make_sticky(board, alice, text="Deployed")
@@ -117,10 +118,29 @@ def test_votes_are_not_imported_and_the_import_says_so(
         services.vote_add(workshop=board, by=voter, op=None, sticky_id=pain.pk)
     me = services.facilitator_participant(workshop=board, user=board.owner)
     services.board_update(workshop=board, by=me, op=None, votes_hidden=False)
-    result = workshop_import(owner=board.owner, raw=file_of(exported(board)))
-    assert not result.workshop.votes.exists()
-    assert any("2 votes" in note and "not imported" in note for note in result.notes)
-    assert exported(result.workshop)["workshop"]["settings"]["votes_hidden"] is False
+    document = exported(board)
+
+    result = workshop_import(owner=board.owner, raw=file_of(document))
+
+    copy_of = result.workshop
+    assert not copy_of.votes.exists()  # no ballot is invented
+    assert Sticky.objects.get(workshop=copy_of, kind=Kind.PAIN).carried_votes == 2
+    assert any("2 votes" in note and "without who gave them" in note for note in result.notes)
+    assert comparable(exported(copy_of)) == comparable(document)
+    assert map_of(copy_of).hot_spots[0].votes == 2
+    fran = Participant.objects.get(workshop=copy_of, user=board.owner)
+    assert services.votes_clear(workshop=copy_of, by=fran, op=None) == 2
+    assert map_of(Workshop.objects.get(pk=copy_of.pk)).hot_spots[0].votes == 0
+
+
+def test_hidden_votes_stay_behind(board: Workshop, alice: Participant) -> None:
+    event = make_sticky(board, alice, text="Deployed")
+    pain = make_sticky(board, alice, kind=Kind.PAIN, text="Slow", place=Place(False, event.pk))
+    services.vote_add(workshop=board, by=alice, op=None, sticky_id=pain.pk)
+
+    copy_of = imported(board.owner, exported(board))
+
+    assert Sticky.objects.get(workshop=copy_of, kind=Kind.PAIN).carried_votes == 0
 
 
 def test_an_ended_workshop_comes_back_ended(board: Workshop, alice: Participant) -> None:

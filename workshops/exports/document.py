@@ -426,7 +426,7 @@ class _Reader:
         if "votes" in found:
             if said != Kind.PAIN:
                 self.wrong(f"{where}.votes", "votes go to pain points")
-            sticky.votes = self.whole(found["votes"], f"{where}.votes", 0, 1_000_000)
+            sticky.votes = self.whole(found["votes"], f"{where}.votes", 0, LIMITS.carried_votes)
         if found.get("parallel"):
             if said != Kind.EVENT:
                 self.wrong(f"{where}.parallel", "only events run in parallel")

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Count
 from django.utils import timezone
 
 from workshops import insight
 from workshops.kinds import KINDS, Kind, KindInfo
-from workshops.models import Action, Participant, Sticky, Timing, Vote, Workshop
-from workshops.selectors import board_of, live
+from workshops.models import Action, Participant, Sticky, Timing, Workshop
+from workshops.selectors import board_of, live, vote_totals
 from workshops.timings import Estimate
 from workshops.visibility import stickies_seen_by
 
@@ -261,15 +260,7 @@ def _actions(workshop: Workshop, steps: list[Step]) -> list[ActionItem]:
 
 def _votes(workshop: Workshop) -> dict[UUID, int]:
     """Vote totals per sticky, when everyone may see them (none while hidden)."""
-    if workshop.votes_hidden:
-        return {}
-    given = (
-        Vote.objects.filter(workshop=workshop)
-        .values("sticky_id")
-        .annotate(total=Count("id"))
-        .values_list("sticky_id", "total")
-    )
-    return dict(given)
+    return {} if workshop.votes_hidden else vote_totals(workshop)
 
 
 def map_of(workshop: Workshop) -> Map:

@@ -25,6 +25,7 @@ def ideal_start(*, workshop: Workshop, user: Account) -> Workshop:
     access.require_facilitator(workshop=workshop, user=user)
     document = map_json(map_of(workshop))
     document["workshop"]["ended_at"] = None  # the copy is for redrawing: it starts open
+    document["votes_shown"] = False  # and the group votes on it afresh
     with transaction.atomic():
         made = workshop_import(owner=user, raw=json.dumps(document).encode())
         ideal = made.workshop

@@ -3,10 +3,11 @@ workshop, made through the same services as every other change, so its history s
 built. The file is checked whole first (`workshops.exports.document`); then the workshop is made
 in one transaction: all of it, or nothing.
 
-What cannot come back as it was is said in the result, not guessed: votes (a file holds totals,
-never who voted, and no voter is invented), facilitators other than the one importing (they have
-no account here: they come back as participants), and a sticky with no author (the importer
-writes it)."""
+What cannot come back as it was is said in the result, not guessed: votes come as totals (a file
+never says who voted, and no voter is invented: a pain point carries its total,
+`Sticky.carried_votes`, counted like any vote and cleared with them), facilitators other than the
+one importing (they have no account here: they come back as participants), and a sticky with no
+author (the importer writes it)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -156,10 +157,11 @@ class _Builder:
                 f"{self.unsigned} stick{'ies' if self.unsigned > 1 else 'y'} had no author in the"
                 " file: they are yours on this board."
             )
-        if plan.votes:
+        if plan.votes and plan.votes_shown:
             self.notes.append(
-                f"The file gives {plan.votes} vote{'s' * (plan.votes > 1)} on pain points as"
-                " totals, without who voted: votes are not imported. Vote again on this board."
+                f"The file's {plan.votes} vote{'s' * (plan.votes > 1)} on pain points came as"
+                " totals: they count on this board, without who gave them, and go with"
+                " “clear the votes”."
             )
         self.workshop.refresh_from_db()
         named = {sticky.ref for sticky in plan.stickies() if sticky.ref != sticky.where}
@@ -289,6 +291,7 @@ class _Builder:
                 after=END,
                 anonymous=sticky.anonymous or None,
                 sticky_id=sticky_id,
+                carried_votes=sticky.votes if self.plan.votes_shown else 0,
             ),
         )
         self.ids[sticky.ref] = made.pk

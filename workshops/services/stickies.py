@@ -187,6 +187,14 @@ def _say(now: Change, sticky: Sticky, summary: str) -> None:
 # ----- operations -----
 
 
+def _carried(kind: str, votes: int) -> int:
+    if votes and kind != Kind.PAIN:
+        raise ValidationError("Votes go to pain points.")
+    if not 0 <= votes <= LIMITS.carried_votes:
+        raise ValidationError(f"A pain point carries {LIMITS.carried_votes:,} votes at most.")
+    return votes
+
+
 def sticky_add(
     *,
     workshop: Workshop,
@@ -198,11 +206,14 @@ def sticky_add(
     after: UUID | str | None = END,
     sticky_id: UUID | None = None,
     anonymous: bool | None = None,
+    carried_votes: int = 0,
 ) -> Sticky:
     """A new sticky; during a silent brainstorm it is private to its author until revealed.
     The sender may choose its id (`sticky_id`), so that its next add can go right after it
     before this one is confirmed. A pain point may be posted without a name when the
-    facilitator allows it: nobody sees who wrote it, in the board or in the history."""
+    facilitator allows it: nobody sees who wrote it, in the board or in the history.
+    `carried_votes`: a pain point's vote total from an imported map (no socket command sets
+    it)."""
     with change("add", workshop=workshop, by=by, op=op) as now:
         kind, text = _check_kind(kind), _clean_text(text)
         _check_room(now)
@@ -225,9 +236,12 @@ def sticky_add(
             created_by=now.by,
             private=private,
             anonymous=bool(anonymous),
+            carried_votes=_carried(kind, carried_votes),
             version=0,
         )
         now.touch(sticky)
+        if sticky.carried_votes:
+            now.touch_tally()
         if anonymous:
             now.say_anonymously(f"someone added {_a(kind)} without a name: {named(sticky)}")
         else:

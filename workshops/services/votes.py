@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from workshops import entities
 from workshops.kinds import Kind
-from workshops.models import Participant, Vote, Workshop
+from workshops.models import Participant, Sticky, Vote, Workshop
 from workshops.services.changes import Change, Gone, change
 from workshops.services.stickies import named
 
@@ -61,11 +61,15 @@ def vote_remove(
 
 
 def votes_clear(*, workshop: Workshop, by: Participant | None, op: str | None) -> int:
-    """Take every vote back (to vote again). Returns how many there were."""
+    """Take every vote back (to vote again), those an imported map carried too. Returns how
+    many there were."""
     with change("votes_clear", workshop=workshop, by=by, op=op) as now:
         given = Vote.objects.filter(workshop=now.workshop)
         voters = list(Participant.objects.filter(pk__in=given.values("participant")))
         count, _ = given.delete()
+        carrying = Sticky.objects.filter(workshop=now.workshop, carried_votes__gt=0)
+        count += sum(carrying.values_list("carried_votes", flat=True))
+        carrying.update(carried_votes=0)
         if not count:
             raise ValidationError("There are no votes to clear.")
         for voter in voters:
