@@ -24,6 +24,8 @@ SCENARIO_TITLES = {
     "e": "(e) catch-up after 60 s offline, 500 operations",
     "f": "(f) export of a 300-sticky map",
     "n": "(n) suggested duplicates of a 500-sticky board",
+    "o": "(o) the insight of a 2,000-sticky board, in process",
+    "p": "(p) import of a 300-sticky map file, in process",
     "g": "(g) memory per idle connection",
     "h": "(h) a phase change reaching 50 participants",
     "i": "(i) a reveal of 300 private stickies reaching 50 participants",
@@ -44,6 +46,8 @@ EXPORT_TARGETS = (
     ("csv", "CSV", 200),
     ("md", "Markdown", 200),
 )
+# (o), (p): in process, the median against its target in ms.
+INSIGHT_TARGET_MS, IMPORT_TARGET_MS = 50, 2000
 # Latency does not grow through a run when the second half's p99 stays within this of the first.
 GROWTH_FACTOR, GROWTH_SLACK_MS = 1.5, 5.0
 
@@ -254,6 +258,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                         _ms(median),
                     )
                 )
+        out += _in_process_checks(setting, scenarios)
         out += _agenda_checks(setting, scenarios, floor)
         out += _flood_checks(setting, scenarios.get("k"))
         if (g := scenarios.get("g")) is not None:
@@ -317,6 +322,26 @@ def _agenda_checks(
                 f"{ratio:.1f}× ({_ms(p99)} vs {_ms(base)})",
             )
         )
+    return out
+
+
+def _in_process_checks(setting: str, scenarios: dict[str, Any]) -> list[dict[str, Any]]:
+    """(o) the insight of a big board, (p) the import of a map file: their medians."""
+    out = []
+    for key, figure, limit, target in (
+        ("o", "median insight_of", INSIGHT_TARGET_MS, f"≤ {INSIGHT_TARGET_MS} ms"),
+        ("p", "median import", IMPORT_TARGET_MS, f"≤ {IMPORT_TARGET_MS / 1000:g} s"),
+    ):
+        run = scenarios.get(key)
+        if run is None:
+            continue
+        if "failed" in run:
+            out.append(_check(key, setting, "ran", None, "completes", False, run["failed"]))
+            continue
+        timed = run["insight_of"] if key == "o" else run
+        median = timed["median_ms"]
+        shown = f"{_ms(median)} (p95 {_ms(timed['p95_ms'])})"
+        out.append(_check(key, setting, figure, median, target, median <= limit, shown))
     return out
 
 
@@ -593,7 +618,7 @@ def _details(results: dict[str, Any]) -> list[str]:
     for setting, found in results.get("settings", {}).items():
         scenarios = found.get("scenarios", {})
         notes = []
-        if "join" in found:
+        if found.get("join", {}).get("participants"):  # (o) and (p) alone join nobody
             notes.append(
                 f"set-up: {found['join']['participants']} participants joined over HTTP in "
                 f"{found['join']['seconds']:.1f} s"
@@ -635,6 +660,7 @@ def _details(results: dict[str, Any]) -> list[str]:
                 f"(n) suggested duplicates: {', '.join(_ms(t) for t in n['times_ms'])}, "
                 f"{n['bytes'] / 1024:,.0f} KiB"
             )
+        notes += _in_process_notes(scenarios)
         if (g := scenarios.get("g")) and "failed" not in g:
             steps = " → ".join(" + ".join(f"{m:.1f}" for m in step) for step in g["rss_mib"])
             notes.append(
@@ -658,6 +684,32 @@ def _details(results: dict[str, Any]) -> list[str]:
             lines += [f"- {note}" for note in notes]
             lines.append("")
     return lines
+
+
+def _in_process_notes(scenarios: dict[str, Any]) -> list[str]:
+    notes = []
+    if (o := scenarios.get("o")) and "failed" not in o:
+        board, lean, full = o["board"], o["insight_of"], o["map_of"]
+        lead = board["lead_time_days"]
+        notes.append(
+            f"(o) a board of {board['stickies']:,} stickies, {board['steps']} steps "
+            f"({board['untimed_steps']} untimed), {board['timings']} timings, {board['votes']} "
+            f"votes (shown: {'yes' if board['votes_shown'] else 'no'}), lead time "
+            f"{f'{lead[0]:g}-{lead[1]:g} days' if lead else 'none'}, {board['hand_offs']} "
+            f"hand-offs, {board['gates']} gates: insight_of median {_ms(lean['median_ms'])}, "
+            f"p95 {_ms(lean['p95_ms'])}, max {_ms(lean['max_ms'])} over {lean['runs']} runs; "
+            f"map_of (the full map every export reads) median {_ms(full['median_ms'])}, p95 "
+            f"{_ms(full['p95_ms'])}"
+        )
+    if (p := scenarios.get("p")) and "failed" not in p:
+        made = p["file"]
+        notes.append(
+            f"(p) a file of {made['bytes'] / 1024:,.0f} KiB ({made['stickies']} stickies, "
+            f"{made['steps']} steps, {made['timings']} timings, {made['actions']} actions) "
+            f"imported {p['runs']} times: {', '.join(_ms(t) for t in p['times_ms'])} (the "
+            f"first, untimed: {_ms(p['first_ms'])}); {p['stickies_made']} stickies made each"
+        )
+    return notes
 
 
 # ----- plots -----

@@ -50,6 +50,7 @@ from benchmarks.scenarios import (
     run_exports,
     run_flood,
     run_idle_memory,
+    run_in_process,
     run_load,
     run_suggestions,
 )
@@ -61,7 +62,7 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefghijklmn"
+ALL = "abcdefghijklmnop"
 AGENDA_KEYS = "hijl"  # on one board: its participants listen and its facilitator speaks
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
@@ -93,6 +94,10 @@ class Mode:
     flood_rate: float = 200.0  # (k): frames a second the flooder sends
     churn_rounds: int = ROUNDS  # (m): rounds of 200 sockets measured after the warm-up
     churn_warm_up: int = WARM_UP_ROUNDS  # (m): rounds before the baseline is read
+    insight_board: int = 2000  # (o)
+    insight_runs: int = 30  # (o): insight_of and map_of each, after a warm-up
+    import_board: int = 300  # (p): stickies on the board whose export is imported
+    import_runs: int = 5  # (p): imports after a warm-up
 
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
@@ -115,6 +120,8 @@ QUICK = Mode(
     votes=10,
     churn_rounds=QUICK_ROUNDS,
     churn_warm_up=1,
+    insight_runs=5,
+    import_runs=2,
 )
 AGENDA_PARTICIPANTS = 50  # (h), (i): the participants listening on the board
 
@@ -237,6 +244,12 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
             # The same few texts again and again: every sticky has dozens of twins.
             plan.append({"key": "n", "stickies": mode.suggestion_board, "numbered": False})
             wanted["n"] = 1
+        # (o), (p): boards with the phase work done (timings, votes shown, actions), read and
+        # imported in process; nobody joins them.
+        if "o" in only:
+            plan.append({"key": "o", "stickies": mode.insight_board, "phase_work": True})
+        if "p" in only:
+            plan.append({"key": "p", "stickies": mode.import_board, "phase_work": True})
         if set(only) & set(AGENDA_KEYS):
             plan.append({"key": "hi"})
             wanted["hi"] = AGENDA_PARTICIPANTS
@@ -348,6 +361,16 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
             scenarios["n"] = attempt(
                 f"{name} (n)", lambda: run_suggestions(members["n"][0], setting, mode.export_runs)
             )
+        if wanted := [key for key in "op" if key in only]:
+            found = attempt(
+                f"{name} ({', '.join(wanted)})",
+                lambda: run_in_process(
+                    setting,
+                    insight=(boards["o"]["id"], mode.insight_runs) if "o" in only else None,
+                    imports=(boards["p"]["id"], mode.import_runs) if "p" in only else None,
+                ),
+            )
+            scenarios |= {key: found.get(key, found) for key in wanted}
         if "m" in only:  # last: its baseline is read after everything else has run
             scenarios["m"] = attempt(
                 f"{name} (m)",

@@ -7,6 +7,8 @@
 - `run_catch_up`: (e): a participant offline while 500 operations happen, then `sync`.
 - `run_idle_memory`: (g): server memory per idle connection.
 - `run_browser`: (d): a 2,000-sticky board rendered in Chromium (benchmarks/browser.py).
+- `run_in_process`: (o), (p): the insight of a big board and the import of a map file, in a
+  process of their own against the setting's database (benchmarks/inprocess.py).
 """
 
 from __future__ import annotations
@@ -620,3 +622,26 @@ def run_browser(member: Member, count: int, loads: int, setting: Setting) -> dic
     out["stickies"] = count
     out["log"] = setting.log_findings(offsets)
     return out
+
+
+# ----- (o), (p) in process -----
+
+
+def run_in_process(
+    setting: Setting,
+    *,
+    insight: tuple[int, int] | None,
+    imports: tuple[int, int] | None,
+) -> dict[str, Any]:
+    """(o) the insight of a board and (p) the import of a board's export, each given as (the
+    seeded board's id, runs), measured by benchmarks/inprocess.py with the setting's own
+    database, once its servers are idle: {"o": ..., "p": ...}, as requested."""
+    request: dict[str, Any] = {}
+    if insight is not None:
+        request["insight"] = {"board": insight[0], "runs": insight[1]}
+    if imports is not None:
+        request["import"] = {"board": imports[0], "runs": imports[1]}
+    keys = {"insight": "o", "import": "p"}
+    wait_idle(setting.groups(), timeout=30)
+    found = setting.run_module("benchmarks.inprocess", request, "the in-process run")
+    return {keys[part]: found[part] for part in request}

@@ -11,7 +11,10 @@ It prints, as JSON, each board's slug, participant link token, id, seq and stick
 owner's username.
 Workshops come from `services.workshop_create`; stickies are bulk-created (2,000 through
 `services.sticky_add` would take ~10 s) with ranks from `fractional_indexing`, as a map in
-progress looks: events on the timeline with notes in their lanes, and some parked.
+progress looks: events on the timeline with notes in their lanes, and some parked. A board with
+"phase_work": true then gets, through the services, what the phase work adds to a map: steps in
+parallel, timings (sizes on most steps, groups of 2-3 with estimates, work and wait), votes
+shown to everyone, actions and the follow-up.
 """
 
 from __future__ import annotations
@@ -106,6 +109,62 @@ def fill(workshop: Any, owner: Any, total: int, *, numbered: bool = True) -> lis
     return [str(sticky.pk) for sticky in stickies]
 
 
+def phase_work(workshop: Any, owner: Any) -> None:
+    """The phase work done on a seeded board, as a facilitator and voters do it: every seventh
+    step in parallel with the one before, a size on most steps and an estimate on a group of
+    2-3 every tenth (every tenth left untimed, as the insight then says), ten voters giving six
+    votes each to pain points on the timeline, the votes shown, six actions and the follow-up."""
+    from workshops import services
+    from workshops.kinds import Kind
+    from workshops.selectors import live
+
+    me = services.facilitator_participant(workshop=workshop, user=owner)
+    services.board_update(workshop=workshop, by=me, op=None, votes_each=6, calendar_days=True)
+    on_timeline = live(workshop).filter(parked=False).order_by("rank", "id")
+    events = list(on_timeline.filter(kind=Kind.EVENT).values_list("pk", flat=True))
+    for number, event in enumerate(events):
+        if number % 7 == 3:
+            services.sticky_update(
+                workshop=workshop, by=me, op=None, sticky_id=event, parallel=True
+            )
+    number = 0
+    while number < len(events):
+        if number % 10 == 5 and number + 2 < len(events):
+            group = events[number : number + 2 + number // 10 % 2]  # 2 or 3 steps
+            services.timing_set(
+                workshop=workshop, by=me, op=None, events=group, size="M",
+                estimate="2.5-4 days", work="1.25 days", wait="0.5-3 days",
+            )  # fmt: skip
+            number += len(group)
+            continue
+        if number % 10 != 9:
+            size = "SML"[number * 7 % 3]
+            services.timing_set(
+                workshop=workshop, by=me, op=None, events=[events[number]], size=size
+            )
+        number += 1
+    pains = list(
+        on_timeline.filter(kind=Kind.PAIN, event__isnull=False).values_list("pk", flat=True)
+    )
+    for voter_number in range(10):
+        voter = services.participant_join(workshop=workshop, name=f"Voter {voter_number}")
+        for pain in pains[voter_number::10][:6]:
+            services.vote_add(workshop=workshop, by=voter, op=None, sticky_id=pain)
+    services.board_update(workshop=workshop, by=me, op=None, votes_hidden=False)
+    for number in range(6):
+        services.action_add(
+            workshop=workshop, by=me, op=None, text=f"Automate step {number + 1}",
+            owner="Platform team" if number % 2 else None,
+            owner_participant=me.pk if not number % 2 else None,
+            due=f"2027-02-0{number + 1}", status=("open", "doing", "done")[number % 3],
+            source=events[number] if number < len(events) else None,
+        )  # fmt: skip
+    services.followup_set(
+        workshop=workshop, by=me, op=None, at="2027-01-14T10:00:00+01:00", minutes=90,
+        purposes=["improve", "risks"], notes="Bring the numbers.",
+    )  # fmt: skip
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "p2pboard.settings")
     import django
@@ -132,6 +191,8 @@ def main() -> None:
         ids = fill(
             workshop, owner, int(board.get("stickies", 0)), numbered=board.get("numbered", True)
         )
+        if board.get("phase_work"):
+            phase_work(workshop, owner)
         workshop = Workshop.objects.get(pk=workshop.pk)
         out[board["key"]] = {
             "slug": workshop.slug,

@@ -519,16 +519,22 @@ class Setting:
 
     def seed(self, plan: dict[str, Any]) -> dict[str, Any]:
         """Create workshops and stickies through the ORM (benchmarks/seed.py), untimed."""
+        return self.run_module("benchmarks.seed", plan, "seeding")
+
+    def run_module(self, module: str, request: dict[str, Any], what: str) -> dict[str, Any]:
+        """Run `module` in a process of its own with this setting's environment (its database),
+        `request` as JSON on its stdin; its JSON answer."""
         result = subprocess.run(
-            [PYTHON, "-m", "benchmarks.seed"],
+            [PYTHON, "-m", module],
             cwd=ROOT,
             env=self.env(),
-            input=json.dumps(plan).encode(),
+            input=json.dumps(request).encode(),
             capture_output=True,
             check=False,
+            timeout=900,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"seeding failed:\n{result.stderr.decode()[-3000:]}")
+            raise RuntimeError(f"{what} failed:\n{result.stderr.decode()[-3000:]}")
         answer: dict[str, Any] = json.loads(result.stdout)
         return answer
 
