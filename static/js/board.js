@@ -5,9 +5,11 @@
 // and copy buttons. Shapes: docs/protocol.md.
 
 import { Agenda } from "./board/agenda.js";
+import { Announcer } from "./board/announce.js";
 import { Editor } from "./board/editor.js";
 import { wireInsight } from "./board/insight.js";
 import { wireDialogsAndCopy, wireZoom } from "./board/page.js";
+import { Outline } from "./board/outline.js";
 import { LiveSocket } from "./board/socket.js";
 import { BoardView } from "./board/view.js";
 import { wirePhaseWork } from "./board/work.js";
@@ -25,6 +27,8 @@ if (root) {
   wirePhaseWork({ live, board, editor, agenda, participant, facilitator: root.dataset.role === "facilitator", canEdit: Boolean(root.dataset.canEdit) });
   wireInsight({ facilitator: root.dataset.role === "facilitator" });
   wireZoom();
+  new Announcer({ board, participant, nameOf: (id) => agenda.nameOf(id) });
+  new Outline({ board, editor, live });
   window.p2pboard = { board, live, editor, agenda };
   performance.mark("board-wired");
 }

@@ -151,6 +151,7 @@ export class LiveSocket {
   patch(message) {
     if (this.held) return this.held.push(message);
     if (message.seq <= this.seq || this.ahead.has(message.seq)) return;
+    document.dispatchEvent(new CustomEvent("board:patch", { detail: message })); // before it applies (announce.js)
     this.board.apply(message.entities);
     if (message.seq === this.seq + 1) this.advanceTo(message.seq);
     else {
