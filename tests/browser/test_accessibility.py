@@ -214,6 +214,12 @@ def board_with_its_dialogs_open(checks: Checks, page: Page) -> None:
     page.locator(".agenda-tips > summary").click()
     page.locator(".keys > summary").click()
     checks.axe(page, "board, the sticky toolbar, tips and keys open")
+    page.get_by_role("button", name="List view").click()  # the same board as a document
+    page.locator("#outline [data-act=edit]").first.click()
+    expect(page.get_by_role("dialog", name="Edit a sticky")).to_be_visible()
+    checks.axe(page, "board, the list view and its dialog open")
+    page.keyboard.press("Escape")
+    checks.keep("board-list-view", page.content(), "the board's list view (facilitator)")
 
 
 def test_every_page_and_every_step_of_a_full_board_passes_axe_and_the_html_checker(
