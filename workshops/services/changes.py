@@ -11,6 +11,7 @@ committed, and only then broadcast, each viewer getting what they may see.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from uuid import UUID
@@ -170,6 +171,21 @@ class Change:
         return sticky
 
 
+_ONE_TRANSACTION: ContextVar[bool] = ContextVar("one_transaction", default=False)
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Changes made within share one transaction without a savepoint each: a refusal of any
+    undoes them all (an import, which makes a whole workshop or nothing)."""
+    token = _ONE_TRANSACTION.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _ONE_TRANSACTION.reset(token)
+
+
 @contextmanager
 def change(
     command: str,
@@ -181,7 +197,7 @@ def change(
 ) -> Iterator[Change]:
     """Run the body as one change of the board by `by`, as the registry's command `command`."""
     spec = COMMANDS[command]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not _ONE_TRANSACTION.get()):
         current = _begin(spec, workshop=workshop, by=by, op=op, about=about)
         yield current
         _finish(current)

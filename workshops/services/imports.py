@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from workshops.exports.document import (
     MOST_BYTES,
@@ -33,7 +32,7 @@ from workshops.protocol import END, Place
 from workshops.selectors import live
 from workshops.services.actions import action_add
 from workshops.services.agenda import board_update, followup_set, timer_set, workshop_end
-from workshops.services.changes import Gone
+from workshops.services.changes import Gone, all_or_nothing
 from workshops.services.merges import stickies_merge
 from workshops.services.people import (
     facilitator_participant,
@@ -93,7 +92,7 @@ def workshop_import(*, owner: Account, raw: bytes) -> Imported:
         plan = parse(raw)
     except DocumentError as problems:
         raise ImportRefused(problems.problems) from None
-    with transaction.atomic():
+    with all_or_nothing():
         return _Builder(owner, plan).build()
 
 

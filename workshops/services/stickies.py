@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 from fractional_indexing import generate_key_between, generate_n_keys_between
 
@@ -109,13 +110,14 @@ def _check_kind(kind: str) -> str:
 
 
 def _check_room(change: Change) -> None:
-    if live(change.workshop).count() >= LIMITS.stickies_per_board:
+    counted = live(change.workshop).aggregate(
+        board=Count("pk"), mine=Count("pk", filter=Q(created_by=change.by))
+    )
+    if counted["board"] >= LIMITS.stickies_per_board:
         raise ValidationError(
             f"This board is full: it holds {LIMITS.stickies_per_board} stickies at most."
         )
-    if live(change.workshop).filter(created_by=change.by).count() >= (
-        most := LIMITS.stickies_per_participant
-    ):
+    if counted["mine"] >= (most := LIMITS.stickies_per_participant):
         raise ValidationError(
             f"You have {most} stickies on this board, the most one person may have: "
             "delete or merge some first."
