@@ -79,11 +79,12 @@ export class Editor {
       const text = this.board.sticky(command.sticky)?.textContent ?? "";
       notice.show(`Deleted ${quote(meta.text ?? text.trim())}.`, {
         label: "Undo",
+        keys: "Control+Z",
         run: () => this.undo(entry),
       });
     }
     // A change that takes stickies off the board (a merge) says what it did, with an Undo.
-    if (meta.done && meta.role === "do") notice.show(meta.done, { label: "Undo", run: () => this.undo(entry) });
+    if (meta.done && meta.role === "do") notice.show(meta.done, { label: "Undo", keys: "Control+Z", run: () => this.undo(entry) });
   }
 
   // Duplicates merged into the sticky kept (`keptId`): they leave the board, its authors are
@@ -116,6 +117,7 @@ export class Editor {
 
   undo(entry = this.undoStack.at(-1)) {
     if (!entry) return notice.show("Nothing of yours to undo.");
+    notice.hide({ now: true }); // its Undo, if it had one, is this one or an older one
     this.undoStack.splice(this.undoStack.indexOf(entry), 1);
     this.live.send(strip({ ...entry.undo }), { role: "undo", entry, undo: entry.do });
   }
@@ -268,6 +270,10 @@ export class Editor {
     } else if (event.key === "Delete" || event.key === "Backspace") {
       event.preventDefault();
       this.remove(sticky);
+    } else if (event.key === "Tab" && !event.shiftKey && this.toolbarFor(sticky)) {
+      // Its toolbar comes next in the Tab order, whatever follows it on the page.
+      event.preventDefault();
+      this.toolbarControl()?.focus();
     }
   }
 
@@ -388,9 +394,9 @@ export class Editor {
   remove(sticky) {
     const id = sticky.dataset.id;
     const text = textOf(sticky);
-    const next = sticky.closest(".column")?.nextElementSibling ?? sticky.nextElementSibling;
+    const neighbour = neighbourOf(sticky);
     this.change({ type: "delete", sticky: id }, { type: "restore", sticky: id }, { text });
-    next?.matches?.(ITEM) && (next.matches(".column") ? next.querySelector(".sticky") : next).focus();
+    neighbour?.focus();
   }
 
   // `from`, where its undo puts it back: where it is now, or where a drag took it from.
@@ -433,6 +439,16 @@ export class Editor {
 
   wireToolbar() {
     if (!this.toolbar) return;
+    // One Tab stop (the ARIA toolbar pattern): the arrows go from control to control, Tab goes
+    // on past the sticky, Shift+Tab and Escape go back to it.
+    this.toolbar.addEventListener("keydown", (event) => this.toolbarKeys(event));
+    this.toolbar.addEventListener("focusin", (event) => {
+      if (!event.target.matches("input")) this.current = event.target;
+    });
+    this.toolbar.addEventListener("focusout", (event) => {
+      const to = event.relatedTarget;
+      if (to && !this.toolbar.contains(to) && !to.closest?.(".sticky")) this.toolbar.hidden = true;
+    });
     this.toolbar.addEventListener("click", (event) => {
       const action = event.target.closest("[data-action]")?.dataset.action;
       const sticky = this.board.sticky(this.toolbar.dataset.sticky);
@@ -454,6 +470,48 @@ export class Editor {
       const id = sticky.dataset.id;
       this.change({ type: "update", sticky: id, kind: event.target.value }, { type: "update", sticky: id, kind: sticky.dataset.kind });
     });
+  }
+
+  toolbarFor(sticky) {
+    return this.toolbar && !this.toolbar.hidden && this.toolbar.dataset.sticky === sticky.dataset.id;
+  }
+
+  // The toolbar's controls that can be used now, in order.
+  toolbarControls() {
+    return [...this.toolbar.querySelectorAll("button, select, input")].filter(
+      (control) => !control.disabled && control.checkVisibility(),
+    );
+  }
+
+  // The control the toolbar was last left on, or its first.
+  toolbarControl() {
+    const controls = this.toolbarControls();
+    return controls.includes(this.current) ? this.current : controls[0];
+  }
+
+  toolbarKeys(event) {
+    const sticky = this.board.sticky(this.toolbar.dataset.sticky);
+    if (!sticky) return;
+    const typing = event.target.matches("input");
+    const controls = this.toolbarControls();
+    const index = controls.indexOf(event.target);
+    const to = {
+      ArrowRight: index + 1,
+      ArrowLeft: index - 1,
+      Home: 0,
+      End: controls.length - 1,
+    }[event.key];
+    if (event.key === "Escape" && !event.defaultPrevented) {
+      event.preventDefault();
+      sticky.focus();
+    } else if (event.key === "Tab") {
+      event.preventDefault();
+      if (event.shiftKey) sticky.focus();
+      else (nextTabStop(sticky) ?? sticky).focus();
+    } else if (to !== undefined && !typing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      controls[(to + controls.length) % controls.length]?.focus();
+    }
   }
 
   showToolbar(sticky) {
@@ -481,6 +539,29 @@ export class Editor {
       this.toolbar.hidden = !boardLayout().placeToolbar(this.toolbar, sticky);
     });
   }
+}
+
+// Where focus goes when a sticky is deleted: the one before it in its lane, on the timeline
+// or in its part of the parking area, else the one after it, else (a note) its event.
+function neighbourOf(sticky) {
+  const item = itemOf(sticky);
+  const siblings = [...item.parentElement.children].filter((child) => child.matches(ITEM));
+  const index = siblings.indexOf(item);
+  const near = siblings[index - 1] ?? siblings[index + 1];
+  if (near) return near.matches(".column") ? near.querySelector(":scope > .sticky") : near;
+  return sticky.closest(".column")?.querySelector(":scope > .sticky") ?? null;
+}
+
+// The first control after this sticky (its own buttons first) that Tab would reach.
+function nextTabStop(sticky) {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+  walker.currentNode = sticky;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.tabIndex >= 0 && !node.disabled && !node.closest("#sticky-toolbar, [inert]") && node.checkVisibility()) {
+      return node;
+    }
+  }
+  return null;
 }
 
 function strip(command) {

@@ -9,6 +9,9 @@ const COLUMN = { min: 80, max: 168 }; // px at 100%: the narrowest (app.css star
 const ZOOM = { min: 0.3, max: 1.5 };
 // On a phone or a short screen the parking area starts folded: the board needs the room.
 const SMALL_SCREEN = "(max-width: 600px), (max-height: 600px)";
+// A short screen (a laptop at 200%) scrolls the page: the top bar and the agenda go up out of
+// the way and the board has the height (app.css).
+const SHORT_SCREEN = matchMedia("(max-height: 600px)");
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const motion = () => (reducedMotion.matches ? "auto" : "smooth");
 const px = (value) => parseFloat(value) || 0;
@@ -330,6 +333,9 @@ class BoardLayout {
     if (!sticky) return;
     if (!sticky.closest("#parking")) this.lastOnBoard = sticky;
     requestAnimationFrame(() => {
+      // On a short screen, working on the board brings the whole board up.
+      const top = this.canvas.getBoundingClientRect().top;
+      if (SHORT_SCREEN.matches && Math.abs(top) > 1) scrollBy({ top, behavior: "instant" });
       if (document.activeElement === sticky && sticky.matches(":focus-visible") && !this.inView(sticky)) {
         sticky.scrollIntoView({ block: "nearest", inline: "nearest" });
       }

@@ -14,26 +14,54 @@ export function quote(text) {
   return `“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
 }
 
+// A notice with an action (Undo) stays 20 s, and while the pointer or focus is on it: a person
+// who went to it by Tab or is about to press it keeps it. Focus on it goes back where it came
+// from when it goes.
+const NOTICE_MS = { plain: 7000, action: 20000 };
 export const notice = {
   box: document.getElementById("board-notice"),
   show(text, action) {
     if (!this.box) return;
+    this.wire();
     this.box.querySelector(".notice-text").textContent = text;
     const button = this.box.querySelector(".notice-action");
     button.hidden = !action;
     if (action) {
       button.textContent = action.label;
+      // Undo has a key of its own: said on the button for those who would rather press it.
+      if (action.keys) button.setAttribute("aria-keyshortcuts", action.keys);
+      else button.removeAttribute("aria-keyshortcuts");
+      button.title = action.keys ? `${action.label} (${action.keys.replace("Control", "Ctrl")})` : "";
       button.onclick = () => {
         action.run();
-        this.hide();
+        this.hide({ now: true });
       };
     }
     this.box.hidden = false;
     clearTimeout(this.timer);
-    if (action || !text.endsWith("…")) this.timer = setTimeout(() => this.hide(), 7000);
+    if (action || !text.endsWith("…")) this.timer = setTimeout(() => this.hide(), action ? NOTICE_MS.action : NOTICE_MS.plain);
   },
-  hide() {
-    if (this.box) this.box.hidden = true;
+  hide({ now = false } = {}) {
+    if (!this.box) return;
+    if (!now && (this.box.matches(":hover") || this.box.contains(document.activeElement))) {
+      this.timer = setTimeout(() => this.hide(), 1000);
+      return;
+    }
+    const focused = this.box.contains(document.activeElement);
+    this.box.hidden = true;
+    if (focused && this.cameFrom?.isConnected) this.cameFrom.focus();
+  },
+  wire() {
+    if (this.wired) return;
+    this.wired = true;
+    this.box.addEventListener("focusin", (event) => {
+      if (event.relatedTarget && !this.box.contains(event.relatedTarget)) this.cameFrom = event.relatedTarget;
+    });
+    this.box.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      event.preventDefault();
+      this.hide({ now: true });
+    });
   },
 };
 
@@ -68,6 +96,15 @@ export function wireZoom() {
 export function wireDialogsAndCopy() {
   document.querySelectorAll("[data-open-dialog]").forEach((button) => {
     button.addEventListener("click", () => document.getElementById(button.dataset.openDialog).showModal());
+  });
+  // "?" anywhere but in a text box opens the list of keys (the dialog gives focus back on closing).
+  const keys = document.getElementById("keys-dialog");
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "?" || !keys || keys.open || event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = "input:not([type=radio], [type=checkbox], [type=button], [type=submit]), textarea, select, [contenteditable]";
+    if (event.target.closest?.(`${typing}, dialog[open]`)) return;
+    event.preventDefault();
+    keys.showModal();
   });
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-copy]");
