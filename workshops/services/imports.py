@@ -27,8 +27,8 @@ from workshops.exports.document import (
     too_big,
 )
 from workshops.kinds import Kind
-from workshops.models import Participant, Sticky, Workshop, default_sizes
-from workshops.protocol import END, Place
+from workshops.models import Participant, Workshop, default_sizes
+from workshops.protocol import Place
 from workshops.selectors import live
 from workshops.services.actions import action_add
 from workshops.services.agenda import board_update, followup_set, timer_set, workshop_end
@@ -41,7 +41,7 @@ from workshops.services.people import (
     participant_rename,
 )
 from workshops.services.sizing import timing_set
-from workshops.services.stickies import sticky_add, sticky_move, sticky_update
+from workshops.services.stickies import Written, stickies_add_written, sticky_move
 from workshops.services.workshops import workshop_create
 
 Result = TypeVar("Result")
@@ -106,10 +106,13 @@ class _Builder:
         self.gone: list[Participant] = []  # authors who are no longer in the workshop
         self.notes: list[str] = []
         self.unsigned = 0  # stickies with no author in the file
+        self.pending: list[tuple[str, Written]] = []  # stickies to add, and where they are
 
     def step(self, where: str, run: Callable[[], Result]) -> Result:
-        """Run one service; a refusal (which the checks should have caught) undoes the whole
-        import and says where it happened."""
+        """Run one service (after the stickies gathered so far); a refusal (which the checks
+        should have caught) undoes the whole import and says where it happened."""
+        if self.pending:
+            self.flush()
         try:
             return run()
         except (ValidationError, PermissionDenied, Gone) as refused:
@@ -128,6 +131,7 @@ class _Builder:
         self.join()
         self.settle(before=True)
         self.add_stickies()
+        self.flush()
         self.merge()
         self.put_in_order()
         for timing in plan.timings:
@@ -277,36 +281,40 @@ class _Builder:
 
     # ----- stickies -----
 
-    def add(self, sticky: PlannedSticky, place: Place, sticky_id: UUID | None = None) -> Sticky:
-        made = self.step(
-            sticky.where,
-            lambda: sticky_add(
+    def add(self, sticky: PlannedSticky, place: Place, sticky_id: UUID | None = None) -> UUID:
+        """Add a sticky as its author wrote it: gathered, and added with the others in one
+        change before the next change of another kind (`flush`). Returns its id."""
+        pk = sticky_id or uuid4()
+        written = Written(
+            author=self.author(sticky),
+            kind=sticky.kind,
+            text=sticky.text,
+            place=place,
+            sticky_id=pk,
+            anonymous=sticky.anonymous,
+            carried_votes=sticky.votes if self.plan.votes_shown else 0,
+            parallel=sticky.parallel,
+            owner=sticky.owner or "",
+        )
+        self.pending.append((sticky.where, written))
+        self.ids[sticky.ref] = pk
+        return pk
+
+    def flush(self) -> None:
+        """The stickies gathered so far, added in one change."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        where = pending[0][0] if len(pending) == 1 else f"{pending[0][0]} and after"
+        self.step(
+            where,
+            lambda: stickies_add_written(
                 workshop=self.workshop,
-                by=self.author(sticky),
+                by=self.me,
                 op=None,
-                kind=sticky.kind,
-                text=sticky.text,
-                place=place,
-                after=END,
-                anonymous=sticky.anonymous or None,
-                sticky_id=sticky_id,
-                carried_votes=sticky.votes if self.plan.votes_shown else 0,
+                stickies=[written for _, written in pending],
             ),
         )
-        self.ids[sticky.ref] = made.pk
-        if sticky.parallel or sticky.owner:
-            self.step(
-                sticky.where,
-                lambda: sticky_update(
-                    workshop=self.workshop,
-                    by=self.me,
-                    op=None,
-                    sticky_id=made.pk,
-                    parallel=True if sticky.parallel else None,
-                    owner=sticky.owner or None,
-                ),
-            )
-        return made
 
     def add_stickies(self) -> None:
         """Everything on the timeline, in order, each with its notes; then the parking. A parked
@@ -327,12 +335,12 @@ class _Builder:
             event = self.add(step.event, Place(parked=False))
             for note in step.notes:
                 if note.merged_from is None:
-                    self.add(note, Place(parked=False, event=event.pk))
+                    self.add(note, Place(parked=False, event=event))
         for merged in plan.merged:
             if merged.ref in brought:
                 event = self.add(merged, Place(parked=False))
                 for note in brought[merged.ref]:
-                    self.add(note, Place(parked=False, event=event.pk))
+                    self.add(note, Place(parked=False, event=event))
             else:
                 self.add(merged, Place(parked=True))
         for parked in plan.parked_events:
@@ -354,11 +362,11 @@ class _Builder:
         notes = waiting[parked.ref]
         # Notes of different lanes side by side leave in the order of their ids: ids in order.
         for note, pk in zip(notes, sorted(uuid4() for _ in notes), strict=True):
-            self.add(note, Place(parked=False, event=event.pk), sticky_id=pk)
+            self.add(note, Place(parked=False, event=event), sticky_id=pk)
         events = self.plan.parked_events
         before = events[: events.index(parked)]
         after = next((self.ids[e.ref] for e in reversed(before) if e.ref in self.ids), None)
-        self.move(parked.where, event.pk, Place(parked=True), after)
+        self.move(parked.where, event, Place(parked=True), after)
 
     def move(self, where: str, pk: UUID, place: Place, after: UUID | None) -> None:
         self.step(

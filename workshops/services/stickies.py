@@ -1,6 +1,8 @@
 """Stickies: adding, changing, moving, deleting and restoring them, and the rules of where they
 may sit. Each operation is one change (`services/changes.py`)."""
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -251,6 +253,118 @@ def sticky_add(
                 f"added {_a(kind)} {named(sticky)}" if not private else f"added {named(sticky)}"
             )
         return sticky
+
+
+@dataclass(frozen=True)
+class Written:
+    """A sticky written elsewhere (in an imported map), to add as its author wrote it."""
+
+    author: Participant | None
+    kind: str
+    text: str
+    place: Place
+    sticky_id: UUID = field(default_factory=uuid4)
+    anonymous: bool = False
+    carried_votes: int = 0
+    parallel: bool = False
+    owner: str = ""
+
+
+def _place_key(kind: str, place: Place) -> tuple[object, ...]:
+    if kind == Kind.EVENT:
+        return (Kind.EVENT, place.parked)
+    return ("parked notes",) if place.parked else (kind, place.event)
+
+
+def stickies_add_written(
+    *, workshop: Workshop, by: Participant | None, op: str | None, stickies: list[Written]
+) -> list[Sticky]:
+    """Stickies written elsewhere (an imported map), each by its author, at the end of their
+    places in the order given, as one change by `by`: every rule of `sticky_add` holds for
+    each (and of `sticky_update` for parallel events and checks' owners), and a refusal of any
+    adds none. A note may go under an event added before it in the same list."""
+    with change("add", workshop=workshop, by=by, op=op) as now:
+        board = now.board()
+        counted = live(now.workshop).aggregate(board=Count("pk"))
+        if counted["board"] + len(stickies) > LIMITS.stickies_per_board:
+            raise ValidationError(
+                f"This board is full: it holds {LIMITS.stickies_per_board} stickies at most."
+            )
+        authors = Counter(one.author.pk for one in stickies if one.author is not None)
+        if authors:
+            have = dict(
+                live(now.workshop)
+                .filter(created_by__in=list(authors))
+                .values_list("created_by")
+                .annotate(n=Count("pk"))
+            )
+            for author, adding in authors.items():
+                if have.get(author, 0) + adding > LIMITS.stickies_per_participant:
+                    raise ValidationError(
+                        f"One person may have {LIMITS.stickies_per_participant} stickies on a"
+                        " board at most."
+                    )
+        ids = [one.sticky_id for one in stickies]
+        if len(set(ids)) != len(ids) or Sticky.objects.filter(pk__in=ids).exists():
+            raise ValidationError("A sticky id is taken: make new ones.")
+        private = board.private_brainstorm
+        events = dict(
+            live(now.workshop).filter(kind=Kind.EVENT, parked=False).values_list("pk", "private")
+        )
+        last: dict[tuple[object, ...], str | None] = {}
+        made: list[Sticky] = []
+        for one in stickies:
+            kind, text = _check_kind(one.kind), _clean_text(one.text)
+            if one.anonymous and not (kind == Kind.PAIN and board.anonymous_pain):
+                raise ValidationError(
+                    "Only pain points can be posted without a name, when the facilitator allows it."
+                )
+            if one.parallel and kind != Kind.EVENT:
+                raise ValidationError("Only events can run in parallel with the one before.")
+            owner = " ".join(typed.cleaned(one.owner).split())
+            if owner and kind != Kind.CHECK:
+                raise ValidationError("Only checks and gates have an owner who signs them off.")
+            if len(owner) > LIMITS.display_name * 2:
+                raise ValidationError(
+                    f"An owner's name holds {LIMITS.display_name * 2} characters at most."
+                )
+            place = one.place
+            if kind == Kind.EVENT or place.parked:
+                place = Place(parked=place.parked, event=None)
+            elif place.event not in events:
+                raise ValidationError("That event is no longer on the timeline.")
+            elif events[place.event] and not private:
+                raise ValidationError("That event is private until the reveal: park the note.")
+            key = _place_key(kind, place)
+            if key not in last:
+                siblings = _siblings(now.workshop, kind, place).order_by("-rank", "-id")
+                last[key] = siblings.values_list("rank", flat=True).first()
+            rank = str(generate_key_between(last[key], None))
+            last[key] = rank
+            sticky = Sticky(
+                id=one.sticky_id,
+                workshop=now.workshop,
+                kind=kind,
+                text=text,
+                parked=place.parked,
+                event_id=place.event,
+                rank=rank,
+                parallel=one.parallel,
+                owner=owner,
+                created_by=one.author,
+                private=private,
+                anonymous=one.anonymous,
+                carried_votes=_carried(kind, one.carried_votes),
+                version=0,
+            )
+            if kind == Kind.EVENT and not place.parked:
+                events[sticky.pk] = private
+            now.touch(sticky)
+            made.append(sticky)
+        if any(sticky.carried_votes for sticky in made):
+            now.touch_tally()
+        now.say(f"added {len(made)} stick{'y' if len(made) == 1 else 'ies'} from a map file")
+        return made
 
 
 def sticky_update(
