@@ -40,7 +40,7 @@ ROLES = (
 COMMAND_STATES = ("open", "locked", "ended")  # locked: only facilitators change the board
 STATES = ("open", "ended")  # of the pages
 COMMAND_ANSWERS = {"allowed", "not_allowed", "invalid", "ignored", "4403"}
-PAGE_ANSWERS = {"200", "302", "302 login", "403", "404", "405"}
+PAGE_ANSWERS = {"200", "302", "302 login", "400", "403", "404", "405"}
 
 
 # ----- the tables -----

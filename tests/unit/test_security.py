@@ -160,7 +160,7 @@ def test_no_template_has_inline_code_or_style_without_the_nonce() -> None:
 
 def test_every_participant_colour_has_its_class() -> None:
     css = (ROOT / "static/css/app.css").read_text()
-    classes = dict(re.findall(r"\.person-([0-9a-f]{6}) \{ --person: (#[0-9a-f]{6}); \}", css))
+    classes = dict(re.findall(r"\.person-([0-9a-f]{6}) \{ --person: (#[0-9a-f]{6});[^}]*\}", css))
     assert classes == {colour[1:]: colour for colour in PARTICIPANT_COLOURS}
 
 
