@@ -5,11 +5,12 @@ manage page and the home page without anything wider than the screen."""
 
 import time
 
+import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.board_pages import open_board
 from tests.browser.conftest import AppServer
-from tests.browser.test_layout import fill_scenario
+from tests.browser.test_layout import fill_scenario, open_at
 from workshops import services
 from workshops.models import Sticky, Vote, Workshop
 
@@ -50,10 +51,17 @@ def test_a_participant_takes_part_from_a_phone(
     expect(phone.locator("#live-status")).to_have_text("Live")
     fits(phone)
 
-    # The step and what to do now, at the top of the screen.
-    expect(phone.locator("[aria-current=step]")).to_be_in_viewport()
+    # The step and what to do now, at the top of the screen; the other steps and the tips one
+    # tap away.
+    toggle = phone.locator("#agenda-toggle")
+    expect(toggle).to_contain_text("Step 5 of 10")
     expect(phone.locator("#agenda-now")).to_be_in_viewport()
     expect(phone.locator("#agenda-now")).to_contain_text("system")
+    expect(phone.locator("[aria-current=step]")).to_be_hidden()
+    toggle.tap()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(phone.locator("[aria-current=step]")).to_be_in_viewport()
+    toggle.tap()
 
     # A system added under the event tapped: it lands there, in view.
     phone.locator("#timeline .kind-event", has_text="Code reviewed").tap()
@@ -134,3 +142,39 @@ def test_at_200_percent_nothing_is_wider_than_the_screen_and_the_board_has_the_r
     for path in ("/", f"/w/{board.slug}/manage/"):
         fran.goto(app_server.url + path)
         fits(fran)
+
+
+# How much of the screen the board has: the part of it between the top of the screen (or what is
+# above it) and the add bar (pinned to the bottom of a short screen).
+BOARD_SHOWN = """() => {
+  const board = document.getElementById("canvas").getBoundingClientRect();
+  const addBar = document.getElementById("add-bar").getBoundingClientRect();
+  const below = Math.min(innerHeight, addBar.top);
+  return Math.min(board.bottom, below) - Math.max(board.top, 0);
+}"""
+
+
+@pytest.mark.parametrize("size", [PHONE, DOUBLE_ZOOM], ids=["phone", "200%"])
+def test_at_first_load_the_board_has_half_the_screen_in_every_busy_step(
+    browser: Browser, app_server: AppServer, board: Workshop, size: ViewportSize
+) -> None:
+    ann = fill_scenario(board)
+    here = services.facilitator_participant(workshop=board, user=board.owner)
+    pages = [
+        open_at(browser, app_server.url, board, size, participant=ann),
+        open_at(browser, app_server.url, board, size, user=board.owner),
+    ]
+    for phase in ("brainstorm", "pain", "timings"):
+        services.board_update(workshop=board, by=here, op=None, phase=phase)
+        for page in pages:
+            page.reload()
+            expect(page.locator("#live-status")).to_have_text("Live")
+            page.wait_for_timeout(200)  # the board laid out
+            shown = page.evaluate(BOARD_SHOWN)
+            assert shown >= 0.5 * size["height"], (phase, page.url, shown)
+            fits(page)
+    # The rest of the agenda is one tap away, and nothing grows wider than the screen for it.
+    toggle = pages[1].locator("#agenda-toggle")
+    toggle.click()
+    expect(pages[1].get_by_role("button", name="Next step →")).to_be_visible()
+    fits(pages[1])

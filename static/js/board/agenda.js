@@ -66,6 +66,8 @@ export class Agenda {
     if (info) {
       this.root.querySelector("[data-agenda=label]").textContent = info.label;
       this.root.querySelector("[data-agenda=now]").textContent = info.now;
+      const number = this.order.indexOf(state.phase) + 1;
+      this.root.querySelector("[data-agenda=where]").textContent = `Step ${number} of ${this.order.length}: ${info.label}`;
       const tips = this.root.querySelector("[data-agenda=tips]");
       tips.replaceChildren(...info.tips.map((tip) => Object.assign(document.createElement("li"), { textContent: tip })));
       const minutes = document.getElementById("timer-minutes");
@@ -217,6 +219,13 @@ export class Agenda {
   // --- the controls ---
 
   wire() {
+    // A phone or a short screen shows the bar as one line: this opens the rest, and closes it.
+    const toggle = document.getElementById("agenda-toggle");
+    toggle?.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      this.root.classList.toggle("is-open", open);
+    });
     document.getElementById("unfollow")?.addEventListener("click", () => this.unfollow());
     document.getElementById("ready-toggle")?.addEventListener("click", () => {
       const mine = this.people.get(this.participant);

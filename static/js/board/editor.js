@@ -246,7 +246,7 @@ export class Editor {
       if (sticky && !event.target.closest("button")) this.edit(sticky); // not a vote button on it
     });
     canvas.addEventListener("keydown", (event) => this.stickyKeys(event));
-    // The toolbar stays with its sticky as the board scrolls; it steps aside while dragging.
+    // The toolbar stays docked as the board and the page scroll; it steps aside while dragging.
     document.addEventListener("scroll", () => this.followSticky(), true);
     addEventListener("resize", () => this.followSticky());
     canvas.addEventListener("start", () => this.toolbar && (this.toolbar.hidden = true));
@@ -439,6 +439,10 @@ export class Editor {
 
   wireToolbar() {
     if (!this.toolbar) return;
+    // Docked below the board (layout.js), it says which sticky it acts on.
+    this.toolbarLabel = Object.assign(document.createElement("span"), { className: "toolbar-for", id: "toolbar-for" });
+    this.toolbar.prepend(this.toolbarLabel);
+    this.toolbar.setAttribute("aria-describedby", this.toolbarLabel.id);
     // One Tab stop (the ARIA toolbar pattern): the arrows go from control to control, Tab goes
     // on past the sticky, Shift+Tab and Escape go back to it.
     this.toolbar.addEventListener("keydown", (event) => this.toolbarKeys(event));
@@ -517,6 +521,8 @@ export class Editor {
   showToolbar(sticky) {
     if (!this.toolbar) return;
     this.toolbar.dataset.sticky = sticky.dataset.id;
+    const name = Object.assign(document.createElement("bdi"), { textContent: textOf(sticky).trim() });
+    this.toolbarLabel.replaceChildren("Actions for: ", name);
     this.toolbar.querySelector("select").value = sticky.dataset.kind;
     const parallel = this.toolbar.querySelector("[data-action=parallel]");
     parallel.hidden = sticky.dataset.kind !== "event";

@@ -2,8 +2,8 @@
 // fifteen-step map fits a laptop at 100%; Fit zooms a longer path out until it fits; a strip
 // shows a long path whole and scrolls the board when clicked; the parking area folds away and
 // comes back (Alt+Shift+P); a sticky is brought into view clear of the lane names, the strip and
-// the parking area; the toolbar finds a place beside its sticky. All of it reads the list of
-// columns and a few stickies near the one in hand, never every sticky: a board can hold 2,000.
+// the parking area; the toolbar of the focused sticky docks below the board. All of it reads the
+// list of columns and the sticky in hand, never every sticky: a board can hold 2,000.
 
 const COLUMN = { min: 80, max: 168 }; // px at 100%: the narrowest (app.css starts there) fits most words at 12 px
 const ZOOM = { min: 0.3, max: 1.5 };
@@ -15,16 +15,6 @@ const SHORT_SCREEN = matchMedia("(max-height: 600px)");
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const motion = () => (reducedMotion.matches ? "auto" : "smooth");
 const px = (value) => parseFloat(value) || 0;
-
-function intersects(a, b) {
-  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-}
-
-function overlap(a, b) {
-  const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-  const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-  return wide > 0 && high > 0 ? wide * high : 0;
-}
 
 class BoardLayout {
   constructor(canvas) {
@@ -342,68 +332,28 @@ class BoardLayout {
     });
   }
 
-  // Where the toolbar goes beside its sticky: above, below, right or left of it (aligned to
-  // either edge), within the board, wherever it covers neither the sticky nor the notes above
-  // and below it in its column, and as few others as it can. False when the sticky is
-  // scrolled out of sight.
+  // The toolbar of the focused sticky docks in a bar across the bottom of the board, above
+  // the add bar: the board makes room for it (app.css: --toolbar-height), so that it covers no
+  // sticky, and the focused sticky is scrolled clear of it. Its label names the sticky.
   placeToolbar(toolbar, sticky) {
-    const box = sticky.getBoundingClientRect();
-    const area = this.visibleArea(sticky);
-    if (!intersects(box, area)) return false;
-    const canvas = this.canvas.getBoundingClientRect();
-    const width = toolbar.offsetWidth;
-    const height = toolbar.offsetHeight;
-    const space = 5;
-    const within = (left, top) => {
-      const x = Math.max(canvas.left + 4, Math.min(left, canvas.right - width - 4));
-      const y = Math.max(canvas.top + 4, Math.min(top, canvas.bottom - height - 4));
-      return { left: x, top: y, right: x + width, bottom: y + height };
-    };
-    const edges = [box.left, box.right - width];
-    const spots = [
-      ...edges.map((x) => within(x, box.top - height - space)),
-      ...edges.map((x) => within(x, box.bottom + space)),
-      within(box.right + space, box.top),
-      within(box.left - width - space, box.top),
-      within(box.right + space, box.bottom - height),
-      within(box.left - width - space, box.bottom - height),
-    ];
-    const column = sticky.closest(".column");
-    const neighbours = this.neighboursOf(sticky).map((other) => ({
-      box: other.getBoundingClientRect(),
-      weight: column && other.closest(".column") === column ? 50 : 1,
-    }));
-    let best = null;
-    spots.forEach((spot, order) => {
-      const covered = neighbours.reduce((sum, { box: other, weight }) => sum + weight * overlap(spot, other), 0);
-      const cost = overlap(spot, box) * 10_000 + covered + order / 100;
-      if (!best || cost < best.cost) best = { ...spot, cost };
-    });
-    toolbar.style.left = `${Math.round(best.left)}px`;
-    toolbar.style.top = `${Math.round(best.top)}px`;
+    if (!this.docked) {
+      this.docked = toolbar;
+      new ResizeObserver(() => this.dock(toolbar)).observe(toolbar);
+    }
+    this.dock(toolbar, sticky);
     return true;
   }
 
-  // The stickies a toolbar beside this one could cover: its column and three either side, or
-  // the stickies parked near it.
-  neighboursOf(sticky) {
-    const column = sticky.closest(".column");
-    const near = [];
-    if (column) {
-      let before = column;
-      let after = column;
-      near.push(...column.querySelectorAll(".sticky"));
-      for (let step = 0; step < 3; step += 1) {
-        before = before?.previousElementSibling;
-        after = after?.nextElementSibling;
-        for (const other of [before, after]) if (other?.matches(".column")) near.push(...other.querySelectorAll(".sticky"));
-      }
-    } else {
-      const siblings = [...(sticky.parentElement?.children ?? [])];
-      const index = siblings.indexOf(sticky);
-      near.push(...siblings.slice(Math.max(0, index - 8), index + 9));
-    }
-    return near.filter((other) => other !== sticky);
+  dock(toolbar, sticky = null) {
+    const height = toolbar.hidden ? 0 : toolbar.offsetHeight;
+    this.canvas.style.setProperty("--toolbar-height", `${height}px`);
+    if (!height) return;
+    const canvas = this.canvas.getBoundingClientRect();
+    toolbar.style.left = `${Math.round(canvas.left)}px`;
+    toolbar.style.width = `${Math.round(canvas.width)}px`;
+    toolbar.style.top = `${Math.round(canvas.bottom)}px`;
+    const focused = sticky ?? document.activeElement?.closest?.(".sticky[data-id]");
+    if (focused && !this.inView(focused)) focused.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 }
 
