@@ -122,10 +122,14 @@ export class LiveSocket {
   }
 
   replaceBoard(html, seq, board) {
+    const applied = this.seq;
     this.board.replaceAll(html);
     this.board.apply([board]);
     this.seq = seq;
     this.ahead.clear();
+    // A board drawn before changes this page had already applied (their patches overtook the
+    // snapshot): what it lacks is asked for again at once, not left to the next ping.
+    if (seq < applied) this.raw({ type: "sync", since: seq });
   }
 
   // A board too big for one frame comes over HTTP; patches that arrive meanwhile wait, and

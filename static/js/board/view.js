@@ -105,6 +105,9 @@ export class BoardView {
     const editing = this.editingHere && this.sticky(this.editingHere);
     this.content.replaceWith(fromHtml(html));
     this.homeless.clear();
+    // The board as drawn is the whole truth at its sequence number: a sticky this page knew
+    // of but the drawing lacks (a patch that overtook it) must be able to come back.
+    for (const key of this.versions.keys()) if (key.startsWith("sticky:")) this.versions.delete(key);
     this.readVersions();
     if (editing) this.keepEditing(editing);
     if (focused) this.sticky(focused)?.focus();
