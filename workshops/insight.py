@@ -374,6 +374,12 @@ def days_text(days: Days | None) -> str:
     return f"{_short(low)} {unit}" if low == high else f"{_short(low)}-{_short(high)} {unit}"
 
 
+def share_text(share: float) -> str:
+    """A share in words, the same in every output: "74%", "under 1%" for one too small to
+    round to one."""
+    return "under 1%" if 0 < share < 0.005 else f"{round(share * 100)}%"
+
+
 def _rounded(value: float) -> float:
     return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
 

@@ -60,10 +60,6 @@ class Strip:
         return " ".join(parts)
 
 
-def _percent(share: float) -> str:
-    return "under 1%" if 0 < share < 0.005 else f"{round(share * 100)}%"
-
-
 def _level(share: float) -> int:
     """A share as one of four tints: under a tenth, a quarter, a half; a half or more."""
     return 1 + sum(share >= bound for bound in (0.1, 0.25, 0.5))
@@ -86,7 +82,11 @@ def _marks(worked_out: insight.Insight) -> dict[str, dict[str, object]]:
         rank = ranks.get(unit.steps[0].id)
         if unit.adds[1] > 0:
             name = f"Bottleneck {rank}" if rank else ""
-            time = {"name": name, "share": _percent(unit.share), "level": _level(unit.share)}
+            time = {
+                "name": name,
+                "share": insight.share_text(unit.share),
+                "level": _level(unit.share),
+            }
         else:
             time = {"name": "Adds no time", "share": "", "level": 0}
         for step in unit.steps:
@@ -94,7 +94,7 @@ def _marks(worked_out: insight.Insight) -> dict[str, dict[str, object]]:
     for place, spot in enumerate(worked_out.hot_spots, 1):
         marks.setdefault(spot.step.id, {})["pain"] = {
             "name": f"Hot spot {place}",
-            "share": _percent(spot.share),
+            "share": insight.share_text(spot.share),
             "level": _level(spot.share),
         }
     return marks
@@ -103,12 +103,14 @@ def _marks(worked_out: insight.Insight) -> dict[str, dict[str, object]]:
 def strip_of(worked_out: insight.Insight) -> Strip:
     bottlenecks = [
         Where(
-            unit.label, " / ".join(_short(step.text) for step in unit.steps), _percent(unit.share)
+            unit.label,
+            " / ".join(_short(step.text) for step in unit.steps),
+            insight.share_text(unit.share),
         )
         for unit in worked_out.bottlenecks
     ]
     hot_spots = [
-        Where(f"step {spot.step.number}", _short(spot.step.text), _percent(spot.share))
+        Where(f"step {spot.step.number}", _short(spot.step.text), insight.share_text(spot.share))
         for spot in worked_out.hot_spots
     ]
     named = [
@@ -126,7 +128,7 @@ def strip_of(worked_out: insight.Insight) -> Strip:
     if worked_out.wait:
         split.append(f"waiting {insight.days_text(worked_out.wait)}")
     if worked_out.flow_efficiency is not None:
-        split.append(f"flow efficiency {_percent(worked_out.flow_efficiency)}")
+        split.append(f"flow efficiency {insight.share_text(worked_out.flow_efficiency)}")
     return Strip(
         lead_time=insight.days_text(worked_out.lead_time) if worked_out.lead_time else None,
         bottlenecks=bottlenecks,

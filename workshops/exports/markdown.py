@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from workshops.exports.map import ActionItem, Map, Step, StepTiming
-from workshops.insight import Unit, days_text
+from workshops.insight import Unit, days_text, share_text
 from workshops.kinds import Kind
 from workshops.services.agenda import PURPOSES
 
@@ -33,10 +33,6 @@ def _listed(values: Iterable[str]) -> str:
 
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
-
-
-def _percent(share: float) -> str:
-    return f"{round(share * 100)}%"
 
 
 def _timing_of(workshop_map: Map) -> dict[int, str]:
@@ -102,14 +98,14 @@ def _insight(workshop_map: Map) -> list[str]:
     if found.wait is not None:
         lines.append(f"- **Waiting time:** {days_text(found.wait)}")
     if found.flow_efficiency is not None:
-        lines.append(f"- **Flow efficiency:** {_percent(found.flow_efficiency)}")
+        lines.append(f"- **Flow efficiency:** {share_text(found.flow_efficiency)}")
     top = found.lead_time[1] if found.lead_time else 0
     sections: list[tuple[str, list[str]]] = [
         (
             "Bottlenecks",
             [
                 f"{_unit(unit)}: adds {days_text((unit.adds[1], unit.adds[1]))}"
-                f" of {days_text((top, top))} ({_percent(unit.share)})"
+                f" of {days_text((top, top))} ({share_text(unit.share)})"
                 for unit in found.bottlenecks
             ],
         ),
@@ -119,7 +115,7 @@ def _insight(workshop_map: Map) -> list[str]:
                 f"Step {spot.step.number}, {text(spot.step.text)}: "
                 f"{_count(spot.step.pain, 'pain point')}"
                 + (f", {_count(spot.step.votes, 'vote')}" if found.votes_counted else "")
-                + f" ({_percent(spot.share)} of the pain)"
+                + f" ({share_text(spot.share)} of the pain)"
                 for spot in found.hot_spots
             ],
         ),

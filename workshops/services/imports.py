@@ -26,10 +26,8 @@ from workshops.exports.document import (
     parse,
     too_big,
 )
-from workshops.kinds import Kind
 from workshops.models import Participant, Workshop, default_sizes
 from workshops.protocol import Place
-from workshops.selectors import live
 from workshops.services.actions import action_add
 from workshops.services.agenda import board_update, followup_set, timer_set, workshop_end
 from workshops.services.changes import Gone, all_or_nothing
@@ -41,7 +39,7 @@ from workshops.services.people import (
     participant_rename,
 )
 from workshops.services.sizing import timing_set
-from workshops.services.stickies import Written, stickies_add_written, sticky_move
+from workshops.services.stickies import Written, place_stickies, stickies_add_written, sticky_move
 from workshops.services.workshops import workshop_create
 
 Result = TypeVar("Result")
@@ -440,14 +438,11 @@ class _Builder:
 
     def current(self, place: Place, kind: str) -> list[UUID]:
         """The stickies of a place as they are ordered now."""
-        found = live(self.workshop).filter(parked=place.parked)
-        if not place.parked:
-            found = found.filter(event_id=place.event, kind=kind)
-        elif kind == Kind.EVENT:
-            found = found.filter(kind=Kind.EVENT)
-        else:
-            found = found.exclude(kind=Kind.EVENT)
-        return list(found.order_by("rank", "id").values_list("pk", flat=True))
+        return list(
+            place_stickies(self.workshop, kind, place)
+            .order_by("rank", "id")
+            .values_list("pk", flat=True)
+        )
 
     # ----- after the board -----
 

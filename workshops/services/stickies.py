@@ -23,7 +23,7 @@ from workshops.visibility import sees_sticky, stickies_seen_by
 # ----- the rules -----
 
 
-def _siblings(workshop: Workshop, kind: str, place: Place) -> Any:
+def place_stickies(workshop: Workshop, kind: str, place: Place) -> Any:
     """The stickies that share a place, in the order they are shown."""
     stickies = live(workshop)
     if kind == Kind.EVENT:
@@ -42,7 +42,9 @@ def _rank(
     change: Change, kind: str, place: Place, after: UUID | str | None, moving: UUID | None
 ) -> str:
     """The rank for a sticky going to `place`, right after `after` (None: first; END: last)."""
-    siblings = _siblings(change.workshop, kind, place).exclude(pk=moving).order_by("rank", "id")
+    siblings = (
+        place_stickies(change.workshop, kind, place).exclude(pk=moving).order_by("rank", "id")
+    )
     if after == END:
         last = siblings.reverse().values_list("rank", flat=True).first()
         key = str(generate_key_between(last, None))
@@ -169,7 +171,7 @@ def _where(change: Change, sticky: Sticky, place: Place) -> str:
         event = live(change.workshop).filter(pk=place.event).first()
         return f"under {named(event)}" if event else "under an event"
     before = (
-        _siblings(change.workshop, Kind.EVENT, place)
+        place_stickies(change.workshop, Kind.EVENT, place)
         .filter(rank__lt=sticky.rank)
         .exclude(pk=sticky.pk)
         .filter(stickies_seen_by(None))
@@ -337,7 +339,7 @@ def stickies_add_written(
                 raise ValidationError("That event is private until the reveal: park the note.")
             key = _place_key(kind, place)
             if key not in last:
-                siblings = _siblings(now.workshop, kind, place).order_by("-rank", "-id")
+                siblings = place_stickies(now.workshop, kind, place).order_by("-rank", "-id")
                 last[key] = siblings.values_list("rank", flat=True).first()
             rank = str(generate_key_between(last[key], None))
             last[key] = rank
@@ -485,7 +487,7 @@ def bring_back(now: Change, sticky: Sticky) -> None:
             _check_place(now, sticky.kind, place, private=sticky.private)
         except ValidationError:
             place = Place(parked=True)
-    siblings = _siblings(now.workshop, sticky.kind, place)
+    siblings = place_stickies(now.workshop, sticky.kind, place)
     if siblings.filter(rank=sticky.rank).exists():  # its old spot was taken meanwhile
         following = siblings.filter(rank__gt=sticky.rank).order_by("rank")
         sticky.rank = generate_key_between(

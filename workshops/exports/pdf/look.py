@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Table, TableStyle
 
-from workshops.insight import Days, days_text
+from workshops.insight import Days, days_text, share_text
 
 # The board's sticky colours (`--k-*` in static/css/app.css; a test keeps them the same).
 COLOURS = {
@@ -103,9 +103,7 @@ def days(span: Days | None) -> str:
     return days_text(span)
 
 
-def percent(share: float) -> str:
-    """A share in words: "45%", "under 1%" for a share too small to round to one."""
-    return "under 1%" if 0 < share < 0.005 else f"{share:.0%}"
+percent = share_text
 
 
 def clipped(text: str, most: int) -> str:
