@@ -68,8 +68,13 @@ def badge(page: Page, text: str) -> Locator:
 
 
 def next_step(page: Page) -> None:
+    """The next step, once this page shows it (a second click before then asks for the same
+    step again: a double click never skips a step)."""
+    now = page.locator("[data-board=phase_label]")
+    was = now.inner_text()
     agenda = page.get_by_role("toolbar", name="Run the workshop")
     agenda.get_by_role("button", name="Next step →").click()
+    expect(now).not_to_have_text(was)
 
 
 def entities(frames: list[str]) -> list[dict[str, Any]]:
