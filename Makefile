@@ -47,9 +47,12 @@ bench: .venv/.dev
 	scripts/system-packages
 	.venv/bin/python -m benchmarks.run $(ARGS)
 
+# Ends with the regression guard: the figures that moved since benchmarks/baseline.json by
+# more than their noise (GUARD=--strict: fail when one moved for the worse).
 bench-quick: .venv/.dev
 	scripts/system-packages
 	.venv/bin/python -m benchmarks.run --quick $(ARGS)
+	.venv/bin/python -m benchmarks.guard $(GUARD)
 
 # Screenshots of every step of the agenda at laptop and phone size, for docs/facilitating.md and
 # the README: a whole workshop run in Chromium (as the browser tests start it) on the embedded

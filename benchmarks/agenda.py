@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -71,6 +71,7 @@ class Speaker:
     def __init__(self, ws: ClientConnection, participant: int) -> None:
         self.ws, self.participant = ws, participant
         self.pending: dict[str, tuple[asyncio.Future[Confirmed], int]] = {}
+        self.heard: Callable[[str], None] | None = None  # told every patch's op ((r))
         self.reader = asyncio.create_task(self._read())
 
     @classmethod
@@ -90,6 +91,8 @@ class Speaker:
                 if not isinstance(frame, str):
                     continue
                 if head := PATCH_HEAD.match(frame):
+                    if self.heard is not None:
+                        self.heard(head.group(2) or "")
                     found = self.pending.pop(head.group(2) or "", None)
                     if found is not None and not found[0].done():
                         found[0].set_result(Confirmed(found[1], int(head.group(1)), now, frame))

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import memory
+from benchmarks import memory, traffic
 
 SETTING_TITLES = {
     "floor": "floor",
@@ -33,6 +33,7 @@ SCENARIO_TITLES = {
     "l": "(l) a vote (votes hidden) reaching 50 participants",
     "k": "(k) load (a) with one more participant flooding",
     "m": "(m) memory under churn: rounds of 200 sockets connecting and leaving",
+    "r": "(r) loads (a) and (c) without and with the agenda's traffic",
 }
 # (h), (i), (j), (l): the facilitator's change reaching everyone, against the floor's p99 at
 # load (a): how many times it, at most.
@@ -278,6 +279,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                     )
                 )
         out += memory.checks(setting, scenarios.get("m"))
+        out += traffic.checks(setting, scenarios.get("r"))
     return out
 
 
@@ -448,6 +450,7 @@ def markdown(results: dict[str, Any]) -> str:
         "rest of the machine used meanwhile (should be near 0). (k) is load (a) with one more "
         "participant flooding (the others' latency; its ratio is to the floor's (a)).",
         *_agenda_table(results),
+        *traffic.table(results),
         "",
         "Targets:",
         "",

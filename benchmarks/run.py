@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks import agenda, report
+from benchmarks import agenda, report, traffic
 from benchmarks.loadgen import Member, join_many, log_in
 from benchmarks.memory import QUICK_ROUNDS, ROUNDS, WARM_UP_ROUNDS, run_churn
 from benchmarks.scenarios import (
@@ -62,7 +62,7 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefghijklmnop"
+ALL = "abcdefghijklmnopr"
 AGENDA_KEYS = "hijl"  # on one board: its participants listen and its facilitator speaks
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
@@ -98,6 +98,10 @@ class Mode:
     insight_runs: int = 30  # (o): insight_of and map_of each, after a warm-up
     import_board: int = 300  # (p): stickies on the board whose export is imported
     import_runs: int = 5  # (p): imports after a warm-up
+    traffic_loads: str = "ac"  # (r): the loads run without and with the agenda's traffic
+    traffic_pairs: int = 3  # (r): runs without and with it, in pairs
+    traffic_timing: Timing = traffic.TIMING  # (r): each run's
+    traffic_pace: traffic.Pace = traffic.PACE  # (r): phase changes, brainstorms and notes
 
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
@@ -122,6 +126,10 @@ QUICK = Mode(
     churn_warm_up=1,
     insight_runs=5,
     import_runs=2,
+    traffic_loads="a",
+    traffic_pairs=2,
+    traffic_timing=Timing(warmup=1, measure=2, drain=2),
+    traffic_pace=traffic.QUICK_PACE,
 )
 AGENDA_PARTICIPANTS = 50  # (h), (i): the participants listening on the board
 
@@ -219,10 +227,13 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
     out = prepared.out
     try:
         per_c_board = max(
-            20 if "c" in only else 0, math.ceil(mode.idle_connections / 20) if "g" in only else 0
+            20 if "c" in only or ("r" in only and "c" in mode.traffic_loads) else 0,
+            math.ceil(mode.idle_connections / 20) if "g" in only else 0,
         )
         # (k): the 50 of (a) and one more, the flooder.
         on_ab = max(200 if "b" in only else 0, 51 if "k" in only else 0, 50 if "a" in only else 0)
+        if "r" in only:  # (r): the writers of its private notes, after the 51 of (a) and (k)
+            on_ab = max(on_ab, 51 + traffic.WRITERS)
         plan: list[dict[str, Any]] = []
         wanted: dict[str, int] = {}
         if on_ab:
@@ -231,6 +242,8 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if per_c_board:
             plan += [{"key": f"c{n}"} for n in range(20)]
             wanted |= {f"c{n}": per_c_board for n in range(20)}
+            if "r" in only and "c" in mode.traffic_loads:  # (r)'s writers, on (c)'s first board
+                wanted["c0"] += traffic.WRITERS
         if "d" in only:
             plan.append({"key": "d", "stickies": mode.big_board})
             wanted["d"] = 1
@@ -273,10 +286,11 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         prepared.boards = boards
         prepared.members = {key: joined[boards[key]["slug"]] for key in wanted}
         prepared.per_c_board = per_c_board
-        if "hi" in boards:  # the facilitator logs in as a person does
+        if "hi" in boards or "r" in only:  # the facilitator logs in as a person does
             base = setting.apps[0].url
             sessionid = log_in(base, FACILITATOR, password)
-            prepared.facilitator = Member(base, boards["hi"]["slug"], sessionid)
+            slug = boards["hi" if "hi" in boards else "ab"]["slug"]
+            prepared.facilitator = Member(base, slug, sessionid)
     except Exception as problem:
         traceback.print_exc()
         out["failed"] = f"{type(problem).__name__}: {problem}"[:500]
@@ -333,6 +347,8 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                 work = partial(run_load, load, target, mode.timing)
             scenarios[key] = attempt(f"{name} ({key})", work)
             wait_idle(setting.groups(), timeout=60)
+        if "r" in only:  # the loads again, without and with the agenda's traffic
+            scenarios["r"] = attempt(f"{name} (r)", partial(run_traffic, prepared, mode))
         if set(only) & set(AGENDA_KEYS):
             scenarios |= run_agenda(prepared, only, mode)
         if "e" in only:
@@ -394,6 +410,30 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
             if app.log.exists():
                 shutil.copy(app.log, logs / f"{name}-{app.log.name}")
         setting.remove()
+    return out
+
+
+def run_traffic(prepared: Prepared, mode: Mode) -> dict[str, Any]:
+    """(r): loads (a) (and (c)) again, in runs alternately without and with the facilitator's
+    agenda traffic on the load's first board (benchmarks/traffic.py)."""
+    setting, members, facilitator = prepared.setting, prepared.members, prepared.facilitator
+    assert members is not None and facilitator is not None
+    out = {}
+    for key in mode.traffic_loads:
+        load = LOADS[key]
+        boards = [members["ab"]] if key == "a" else [members[f"c{n}"] for n in range(20)]
+        sockets = p2pboard_sockets(boards, load.per_board)
+        out[key] = traffic.run_alternating(
+            load,
+            Target(setting.name, setting.groups(), sockets, setting),
+            mode.traffic_timing,
+            facilitator=Member(facilitator.base, boards[0][0].slug, facilitator.sessionid),
+            writers=boards[0][-traffic.WRITERS :],
+            pace=mode.traffic_pace,
+            pairs=mode.traffic_pairs,
+        )
+        say(f"{setting.name} (r): ({key}) with ÷ without, each pair: "
+            f"{', '.join(str(pair['ratio']) for pair in out[key]['pairs'])}")  # fmt: skip
     return out
 
 
