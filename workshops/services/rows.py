@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, JSONField, Model
 
 from workshops.models import Participant, Sticky
 
@@ -49,7 +49,9 @@ def _read(model: type[Model], alias: str, values: Sequence[Any]) -> Any:
         for function in functions:
             value = function(value, column, connection)
         converted.append(value)
-    return model.from_db(connection.alias, names, converted)
+    instance = model.from_db(connection.alias, names, converted)
+    instance._stored = converted  # type: ignore[attr-defined]  # `update` writes what differs
+    return instance
 
 
 @cache
@@ -119,11 +121,41 @@ def insert(instance: Model) -> None:
     instance._state.db = connection.alias
 
 
+@cache
+def _update_some_sql(model: type[Model], fields: "tuple[Field[Any, Any], ...]") -> str:
+    pk = model._meta.pk
+    assert pk is not None
+    assignments = ", ".join(f"{_quote(field)} = %s" for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"UPDATE {table} SET {assignments} WHERE {_quote(pk)} = %s"  # noqa: S608
+
+
 def update(instance: Model) -> None:
-    """UPDATE every column of a row already there."""
-    sql, fields = _update_sql(type(instance))
+    """UPDATE the columns of a row already there: those whose values differ from what was read
+    (a row read here), or every column. JSON columns are always written: their lists may have
+    changed in place, unseen by a comparison with what was read."""
+    stored: list[Any] | None = getattr(instance, "_stored", None)
+    model = type(instance)
+    if stored is None:
+        sql, fields = _update_sql(model)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _values(instance, fields, add=False))
+        return
+    pk, now = model._meta.pk, []
+    assert pk is not None
+    changed: list[Field[Any, Any]] = []
+    for field, was in zip(model._meta.concrete_fields, stored, strict=True):
+        value = getattr(instance, field.attname)
+        now.append(value)
+        if field is not pk and (value != was or isinstance(field, JSONField)):
+            changed.append(field)
+    instance._stored = now  # type: ignore[attr-defined]
+    if not changed:
+        return
+    sql = _update_some_sql(model, tuple(changed))
+    values = _values(instance, [*changed, pk], add=False)
     with connection.cursor() as cursor:
-        cursor.execute(sql, _values(instance, fields, add=False))
+        cursor.execute(sql, values)
 
 
 @cache

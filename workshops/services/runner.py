@@ -19,6 +19,7 @@ from workshops.services import (
     stickies,
     votes,
 )
+from workshops.services.changes import all_or_nothing
 
 type Outcome = Any  # what the service returned, or the exception that refused the command
 
@@ -63,9 +64,10 @@ def _pipelined() -> Iterator[None]:
 def run_together(
     commands: list[tuple[Command, Workshop, Participant | None]],
 ) -> list[Outcome]:
-    """Apply several commands in one transaction, each in a savepoint of its own, so that one
-    refused leaves the others be. All are committed, then broadcast, with one commit: the disk
-    is flushed once for all of them. Returns each command's outcome, or why it was refused.
+    """Apply several commands in one transaction, each in a savepoint of its own (a lone
+    command needs none), so that one refused leaves the others be. All are committed, then
+    broadcast, with one commit: the disk is flushed once for all of them. Returns each
+    command's outcome, or why it was refused.
 
     Boards are taken in the order of their ids (a board's own commands keep their order), so
     two processes doing this at once wait for each other's boards but never deadlock.
@@ -88,6 +90,8 @@ def run_together(
 
 
 def _run_group(commands: list[tuple[Command, Workshop, Participant | None]]) -> list[Outcome]:
+    if len(commands) == 1:
+        return [_run_alone(*commands[0])]
     outcomes: list[Outcome] = [RuntimeError("not run")] * len(commands)
     by_board = sorted(range(len(commands)), key=lambda index: commands[index][1].pk)
     # (The transaction opens first: psycopg can't leave autocommit within a pipeline.)
@@ -101,3 +105,16 @@ def _run_group(commands: list[tuple[Command, Workshop, Participant | None]]) -> 
             except Exception as refusal:  # rolled back to its savepoint; raised to its sender
                 outcomes[index] = refusal
     return outcomes
+
+
+def _run_alone(command: Command, workshop: Workshop, by: Participant | None) -> Outcome:
+    """One command, in a transaction of its own without a savepoint: a refusal rolls the
+    whole transaction back, which is all the savepoint would have undone (most commands come
+    alone, and the savepoint and its release were a tenth of a change's CPU)."""
+    try:
+        with all_or_nothing(), _pipelined():
+            return run(command, workshop=workshop, by=by)
+    except DatabaseError:
+        raise
+    except Exception as refusal:  # nothing of it was committed
+        return refusal
