@@ -36,3 +36,10 @@ gc.freeze()
 # Database work runs in a thread beside the event loop; let the loop have the interpreter back
 # within half a millisecond rather than Python's default five, which showed as latency.
 sys.setswitchinterval(0.0005)
+
+# Under Daphne, autobahn formats the arguments of a debug log line for every frame it sends,
+# debug logging or not, colouring them with click (installed for Uvicorn) when it can: about a
+# twentieth of the event loop's time when a board is busy. Plain text is as good for a line
+# nobody logs.
+if autobahn_util := sys.modules.get("autobahn.util"):
+    autobahn_util._HAS_CLICK = False  # type: ignore[attr-defined]
