@@ -208,10 +208,17 @@ def ws_url(base: str, slug: str) -> str:
     return base.replace("http://", "ws://") + f"/ws/w/{slug}/"
 
 
-async def open_socket(url: str, *, sessionid: str | None, origin: str | None) -> ClientConnection:
+async def open_socket(
+    url: str,
+    *,
+    sessionid: str | None,
+    origin: str | None,
+    connection: type[ClientConnection] = ClientConnection,
+) -> ClientConnection:
     headers = {"Cookie": f"sessionid={sessionid}"} if sessionid else None
     return await connect(
         url,
+        create_connection=connection,
         additional_headers=headers,
         origin=Origin(origin) if origin else None,
         compression=None,  # Daphne does not negotiate permessage-deflate; the floor does not either
@@ -336,10 +343,16 @@ async def read(client: Client, recorder: Recorder) -> None:
 
 
 async def connect_one(
-    client: Client, recorder: Recorder, gate: asyncio.Semaphore, p2pboard: bool
+    client: Client,
+    recorder: Recorder,
+    gate: asyncio.Semaphore,
+    p2pboard: bool,
+    connection: type[ClientConnection] = ClientConnection,
 ) -> asyncio.Task[None]:
     async with gate:
-        client.ws = await open_socket(client.url, sessionid=client.sessionid, origin=client.origin)
+        client.ws = await open_socket(
+            client.url, sessionid=client.sessionid, origin=client.origin, connection=connection
+        )
         client.welcome = asyncio.get_running_loop().create_future()
         reader = asyncio.create_task(read(client, recorder))
         if p2pboard:

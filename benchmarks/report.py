@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import memory, traffic
+from benchmarks import capacity, memory, traffic
 
 SETTING_TITLES = {
     "floor": "floor",
@@ -178,16 +178,16 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                             f"{_ms(first)} → {_ms(second)}",
                         )
                     )
-                capacity = run.get("log", {}).get("over_capacity", 0)
+                over_capacity = run.get("log", {}).get("over_capacity", 0)
                 out.append(
                     _check(
                         key,
                         setting,
                         "'over capacity' in logs",
-                        capacity,
+                        over_capacity,
                         "none",
-                        capacity == 0,
-                        str(capacity),
+                        over_capacity == 0,
+                        str(over_capacity),
                     )
                 )
         if (d := scenarios.get("d")) is not None:
@@ -279,6 +279,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                     )
                 )
         out += memory.checks(setting, scenarios.get("m"))
+        out += capacity.checks(setting, scenarios.get("q"))
         out += traffic.checks(setting, scenarios.get("r"))
     return out
 
@@ -450,6 +451,7 @@ def markdown(results: dict[str, Any]) -> str:
         "rest of the machine used meanwhile (should be near 0). (k) is load (a) with one more "
         "participant flooding (the others' latency; its ratio is to the floor's (a)).",
         *_agenda_table(results),
+        *capacity.table(results),
         *traffic.table(results),
         "",
         "Targets:",
@@ -793,6 +795,8 @@ def plots(results: dict[str, Any], folder: Path) -> list[str]:
         made.append(path.name)
     if agenda_plot := _agenda_plot(results, folder, colours, plt):
         made.append(agenda_plot.name)
+    if capacity_plot := capacity.plot(results, folder, colours, plt):
+        made.append(capacity_plot.name)
     exports = {
         setting: found["scenarios"]["f"]
         for setting, found in results.get("settings", {}).items()

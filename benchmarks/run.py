@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks import agenda, report, traffic
+from benchmarks import agenda, capacity, report, traffic
 from benchmarks.loadgen import Member, join_many, log_in
 from benchmarks.memory import QUICK_ROUNDS, ROUNDS, WARM_UP_ROUNDS, run_churn
 from benchmarks.scenarios import (
@@ -62,7 +62,7 @@ LOADS = {
     "b": Load("b", "200 participants × 0.2 edit/s, one board", boards=1, per_board=200, rate=0.2),
     "c": Load("c", "20 boards × 20 participants × 0.5 edit/s", boards=20, per_board=20, rate=0.5),
 }
-ALL = "abcdefghijklmnopr"
+ALL = "abcdefghijklmnopqr"
 AGENDA_KEYS = "hijl"  # on one board: its participants listen and its facilitator speaks
 # Characters of sticky html in the floor's patches, so that its frames are about as long as
 # p2pboard's in these scenarios (~770 bytes; both are reported in the notes).
@@ -191,7 +191,7 @@ def run_floor(only: str, mode: Mode, folder: Path) -> dict[str, Any]:
     wanted = only + ("a" if set(only) & set(AGENDA_KEYS) else "")
     loads = [LOADS[key] for key in "abc" if key in wanted]
     out: dict[str, Any] = {}
-    if not loads:
+    if not loads and "q" not in only:
         return out
     floor = Floor(folder, FLOOR_PAYLOAD).start()
     try:
@@ -202,6 +202,12 @@ def run_floor(only: str, mode: Mode, folder: Path) -> dict[str, Any]:
             out[load.key] = attempt(
                 f"floor ({load.key})", partial(run_load, load, target, mode.timing)
             )
+        if "q" in only:  # the ramp, on as many boards of the floor as p2pboard's
+            ramp = capacity.RAMPS[mode.name]
+            load = Load("q", "capacity", ramp.boards, capacity.PER_BOARD, capacity.RATE)
+            target = Target("floor", [Group("server", [floor.pid()])],
+                            floor_sockets(floor.ws_url, load))  # fmt: skip
+            out["q"] = attempt("floor (q)", partial(capacity.run_ramp, target, ramp))
     finally:
         floor.stop()
     return out
@@ -266,6 +272,8 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if set(only) & set(AGENDA_KEYS):
             plan.append({"key": "hi"})
             wanted["hi"] = AGENDA_PARTICIPANTS
+        if "q" in only:  # the capacity ramp's 20-person boards, joined apart below
+            plan += capacity.plan(mode.name)
         password = secrets.token_urlsafe(18)
         started = time.monotonic()
         boards = setting.start(
@@ -285,6 +293,11 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
             f"{out['join']['seconds']} s")  # fmt: skip
         prepared.boards = boards
         prepared.members = {key: joined[boards[key]["slug"]] for key in wanted}
+        if "q" in only:  # thousands of joins: timed apart, to show what they take
+            ramp_members, out["join_q"] = capacity.join(setting, boards, mode.name)
+            prepared.members |= ramp_members
+            say(f"{setting.name}: (q)'s {out['join_q']['participants']} joined in "
+                f"{out['join_q']['seconds']} s")  # fmt: skip
         prepared.per_c_board = per_c_board
         if "hi" in boards or "r" in only:  # the facilitator logs in as a person does
             base = setting.apps[0].url
@@ -387,6 +400,16 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
                 ),
             )
             scenarios |= {key: found.get(key, found) for key in wanted}
+        if "q" in only:  # near the end: thousands of sockets leave their mark on the servers
+            sockets = p2pboard_sockets(
+                [members[f"q{n}"] for n in range(capacity.RAMPS[mode.name].boards)],
+                capacity.PER_BOARD,
+            )
+            target = Target(name, setting.groups(), sockets, setting)
+            scenarios["q"] = attempt(
+                f"{name} (q)", partial(capacity.run_ramp, target, capacity.RAMPS[mode.name])
+            )
+            wait_idle(setting.groups(), timeout=60)
         if "m" in only:  # last: its baseline is read after everything else has run
             scenarios["m"] = attempt(
                 f"{name} (m)",
@@ -516,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     shutil.rmtree(RESULTS / "logs", ignore_errors=True)
     say(f"{mode.name} run: scenarios {','.join(only)}; settings {','.join(settings)}")
+    if "q" in only:  # thousands of sockets: the servers and workers started from here inherit it
+        capacity.raise_open_files()
     stack = [Setting(name) for name in settings]
     try:
         prepared = set_up_all(stack, only, mode)
