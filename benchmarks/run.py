@@ -98,8 +98,8 @@ class Mode:
     insight_runs: int = 30  # (o): insight_of and map_of each, after a warm-up
     import_board: int = 300  # (p): stickies on the board whose export is imported
     import_runs: int = 5  # (p): imports after a warm-up
-    traffic_loads: str = "ac"  # (r): the loads run without and with the agenda's traffic
-    traffic_pairs: int = 3  # (r): runs without and with it, in pairs
+    # (r): the loads run without and with the agenda's traffic, and each one's pairs of runs
+    traffic_pairs: tuple[tuple[str, int], ...] = (("a", 3), ("c", 2))
     traffic_timing: Timing = traffic.TIMING  # (r): each run's
     traffic_pace: traffic.Pace = traffic.PACE  # (r): phase changes, brainstorms and notes
 
@@ -126,8 +126,7 @@ QUICK = Mode(
     churn_warm_up=1,
     insight_runs=5,
     import_runs=2,
-    traffic_loads="a",
-    traffic_pairs=2,
+    traffic_pairs=(("a", 2),),
     traffic_timing=Timing(warmup=1, measure=2, drain=2),
     traffic_pace=traffic.QUICK_PACE,
 )
@@ -233,7 +232,7 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
     out = prepared.out
     try:
         per_c_board = max(
-            20 if "c" in only or ("r" in only and "c" in mode.traffic_loads) else 0,
+            20 if "c" in only or ("r" in only and "c" in dict(mode.traffic_pairs)) else 0,
             math.ceil(mode.idle_connections / 20) if "g" in only else 0,
         )
         # (k): the 50 of (a) and one more, the flooder.
@@ -248,7 +247,7 @@ def set_up(setting: Setting, only: str, mode: Mode) -> Prepared:
         if per_c_board:
             plan += [{"key": f"c{n}"} for n in range(20)]
             wanted |= {f"c{n}": per_c_board for n in range(20)}
-            if "r" in only and "c" in mode.traffic_loads:  # (r)'s writers, on (c)'s first board
+            if "r" in only and "c" in dict(mode.traffic_pairs):  # (r)'s writers, on board c0
                 wanted["c0"] += traffic.WRITERS
         if "d" in only:
             plan.append({"key": "d", "stickies": mode.big_board})
@@ -442,7 +441,7 @@ def run_traffic(prepared: Prepared, mode: Mode) -> dict[str, Any]:
     setting, members, facilitator = prepared.setting, prepared.members, prepared.facilitator
     assert members is not None and facilitator is not None
     out = {}
-    for key in mode.traffic_loads:
+    for key, pairs in mode.traffic_pairs:
         load = LOADS[key]
         boards = [members["ab"]] if key == "a" else [members[f"c{n}"] for n in range(20)]
         sockets = p2pboard_sockets(boards, load.per_board)
@@ -453,7 +452,7 @@ def run_traffic(prepared: Prepared, mode: Mode) -> dict[str, Any]:
             facilitator=Member(facilitator.base, boards[0][0].slug, facilitator.sessionid),
             writers=boards[0][-traffic.WRITERS :],
             pace=mode.traffic_pace,
-            pairs=mode.traffic_pairs,
+            pairs=pairs,
         )
         say(f"{setting.name} (r): ({key}) with ÷ without, each pair: "
             f"{', '.join(str(pair['ratio']) for pair in out[key]['pairs'])}")  # fmt: skip

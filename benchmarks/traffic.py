@@ -1,8 +1,8 @@
 """Scenario (r): the agenda's traffic under load. A load ((a), and (c) in a full run) runs
 again and again, alternately without and with the facilitator at work on its first board: a
 phase change every couple of seconds and, once or twice a window, a silent brainstorm in
-which a few participants write private notes, revealed at once. The figure is the load's
-edit-to-peer p99 with the traffic ÷ without, pair by pair.
+which a few participants write private notes, one after another as people do, then revealed.
+The figure is the load's edit-to-peer p99 with the traffic ÷ without, pair by pair.
 
 The facilitator and the writers are on the board in every run, with the traffic and without
 (their sockets stay open from the first run to the last), so that what they send is the only
@@ -176,37 +176,42 @@ class AgendaTraffic:
 
     async def _brainstorms(self, sent: Sent) -> None:
         """Every `reveal_every` seconds (the first after half of that): a silent brainstorm,
-        the writers' private notes, all at once, and the reveal. A brainstorm once begun is
-        revealed, even when the traffic is told to stop meanwhile."""
+        the writers' private notes coming in evenly over half of that time, as people write
+        them, and the reveal once the last is confirmed. A brainstorm once begun is revealed,
+        even when the traffic is told to stop meanwhile."""
         assert self.facilitator is not None and self.stopping is not None
         loop = asyncio.get_running_loop()
-        await self._pause(self.pace.reveal_every / 2)
+        writing = self.pace.reveal_every / 2
+        await self._pause(writing)
         number = 0
         while not self.stopping.is_set():
             started = loop.time()
             op = f"agenda:{{}}:{self.tag}:{self.runs}:{number}"
             silent = {"type": "board", "op": op.format("silent"), "private_brainstorm": True}
             await self.facilitator.change(silent)
+            spacing = writing / self.pace.notes
             await asyncio.gather(
-                *(
-                    self.writers[note % len(self.writers)].change(
-                        {
-                            "type": "add",
-                            "op": op.format(f"note{note}"),
-                            "kind": agenda.NOTE_KINDS[note % len(agenda.NOTE_KINDS)],
-                            "text": f"{TEXTS[note % len(TEXTS)]} (private {number}.{note})",
-                            "place": {"parked": True},
-                        }
-                    )
-                    for note in range(self.pace.notes)
-                )
-            )
+                *(self._write(note, op.format(f"note{note}"), note * spacing)
+                  for note in range(self.pace.notes))
+            )  # fmt: skip
             sent.notes += self.pace.notes
             reveal = await self.facilitator.change({"type": "reveal", "op": op.format("reveal")})
             sent.reveal_ms.append(_ms(reveal))
             sent.reveal_bytes = max(sent.reveal_bytes, len(reveal.frame))
             number += 1
             await self._pause(started + self.pace.reveal_every - loop.time())
+
+    async def _write(self, note: int, op: str, delay: float) -> None:
+        """A private note in the parking area, by the writers in turn, after `delay` seconds."""
+        await asyncio.sleep(delay)
+        command = {
+            "type": "add",
+            "op": op,
+            "kind": agenda.NOTE_KINDS[note % len(agenda.NOTE_KINDS)],
+            "text": f"{TEXTS[note % len(TEXTS)]} (private note {note})",
+            "place": {"parked": True},
+        }
+        await self.writers[note % len(self.writers)].change(command)
 
     def close(self) -> None:
         async def leave() -> None:
@@ -363,34 +368,41 @@ def table(results: dict[str, Any]) -> list[str]:
         "brainstorms revealed):",
         "",
         "| load | setting | p99 without | p99 with | with ÷ without, each pair | median "
-        "| reach | server CPU without → with | the traffic, each run with it |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| reach | server CPU without → with | other CPU | the traffic, each run with it |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, setting, load in rows:
         plain = [run for run in load["runs"] if not run["traffic"]]
         busy = [run for run in load["runs"] if run["traffic"]]
-
-        def p99s(runs: list[dict[str, Any]]) -> str:
-            return ", ".join(_ms(run["latency_ms"]["p99"]) for run in runs)
-
-        def cpu(runs: list[dict[str, Any]]) -> str:
-            used = [run["usage"]["server"]["cpu_pct"] for run in runs if "server" in run["usage"]]
-            return f"{statistics.mean(used):.0f}%" if used else "–"
-
         sent = [run["sent"] for run in busy]
-        phases = "/".join(str(s["phase_changes"]) for s in sent)
-        reveals = "/".join(str(s["reveals"]) for s in sent)
-        biggest = max((s["reveal_bytes"] for s in sent), default=0)
+        pace, ratio, others = load["pace"], load["ratio"], _cpu(load["runs"], "other")
         confirmed = [s["reveal_confirmed_ms"] for s in sent if s["reveal_confirmed_ms"]]
-        pace = load["pace"]
-        ratio = load["ratio"]
-        lines.append(
-            f"| {key} | {setting} | {p99s(plain)} | {p99s(busy)} "
-            f"| {', '.join(f'{p["ratio"]:.2f}' for p in load['pairs'] if p['ratio'])} "
-            f"| {'–' if ratio is None else f'{ratio:.2f}×'} | {_pct(load['reach'])} "
-            f"| {cpu(plain)} → {cpu(busy)} | {phases} phase changes, {reveals} reveals of "
-            f"{pace['notes']} notes by {pace['writers']} writers (frame {biggest / 1024:,.0f} KiB, "
-            f"confirmed to the facilitator in "
-            f"{_ms(statistics.median(confirmed)) if confirmed else '–'}) |"
+        traffic = (
+            f"{'/'.join(str(s['phase_changes']) for s in sent)} phase changes, "
+            f"{'/'.join(str(s['reveals']) for s in sent)} reveals of {pace['notes']} notes by "
+            f"{pace['writers']} writers (frame "
+            f"{max((s['reveal_bytes'] for s in sent), default=0) / 1024:,.0f} KiB, confirmed to "
+            f"the facilitator in {_ms(statistics.median(confirmed)) if confirmed else '–'})"
         )
+        cells = [
+            key,
+            setting,
+            ", ".join(_ms(run["latency_ms"]["p99"]) for run in plain),
+            ", ".join(_ms(run["latency_ms"]["p99"]) for run in busy),
+            ", ".join(f"{pair['ratio']:.2f}" for pair in load["pairs"] if pair["ratio"]),
+            "–" if ratio is None else f"{ratio:.2f}×",
+            _pct(load["reach"]),
+            f"{_mean(_cpu(plain, 'server'))} → {_mean(_cpu(busy, 'server'))}",
+            f"{min(others):.0f}-{max(others):.0f}%" if others else "–",
+            traffic,
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
     return lines
+
+
+def _cpu(runs: list[dict[str, Any]], group: str) -> list[float]:
+    return [run["usage"][group]["cpu_pct"] for run in runs if group in run["usage"]]
+
+
+def _mean(used: list[float]) -> str:
+    return f"{statistics.mean(used):.0f}%" if used else "–"
