@@ -99,7 +99,7 @@ class Mode:
     import_board: int = 300  # (p): stickies on the board whose export is imported
     import_runs: int = 5  # (p): imports after a warm-up
     # (r): the loads run without and with the agenda's traffic, and each one's pairs of runs
-    traffic_pairs: tuple[tuple[str, int], ...] = (("a", 3), ("c", 2))
+    traffic_pairs: tuple[tuple[str, int], ...] = (("a", 2), ("c", 1))
     traffic_timing: Timing = traffic.TIMING  # (r): each run's
     traffic_pace: traffic.Pace = traffic.PACE  # (r): phase changes, brainstorms and notes
 

@@ -69,7 +69,7 @@ class Sent:
         }
 
 
-# A full run's: windows shorter than (a)'s own, so that three pairs take under 3 minutes.
+# A full run's: windows shorter than (a)'s own, so that its six runs take about 2 minutes a setting.
 TIMING = Timing(warmup=3, measure=10, drain=5)
 PACE = Pace(phase_every=2.0, reveal_every=5.0, notes=40)
 QUICK_PACE = Pace(phase_every=1.0, reveal_every=2.0, notes=40)  # a reveal each 2-second window
