@@ -30,6 +30,11 @@ application = ProtocolTypeRouter(
     }
 )
 
+# The past-tense hint's word lists, read now rather than while the first board is drawn.
+from workshops.nudges import load_lexicon  # noqa: E402
+
+load_lexicon()
+
 # Everything loaded so far lives as long as the process: keep it out of the garbage collector's
 # full passes, which otherwise stall every socket for tens of milliseconds (docs/architecture.md).
 gc.freeze()

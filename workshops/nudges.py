@@ -18,6 +18,13 @@ LEADING = frozenset({"the", "a", "an", "our", "all", "some", "its", "their"})
 PREPOSITIONS = frozenset({"to", "into", "on", "in", "for", "from", "with", "at", "by", "onto"})
 
 
+def load_lexicon() -> None:
+    """Read LemmInflect's word lists now, not while drawing the first board that holds an event
+    (they take a good part of a second to read): a server calls this as it starts."""
+    getAllLemmas("ran")
+    getAllInflections("run", upos="VERB")
+
+
 @cache
 def _forms(word: str) -> tuple[bool, bool, str | None]:
     """(a past form of some verb, the base form of some verb, what that verb's done-form is:

@@ -111,3 +111,58 @@ def test_a_sticky_is_drawn_with_every_value_from_people_escaped_and_its_state_in
     assert 'class="sticky kind-event is-parallel is-private"' in html
     assert html.startswith('<div role="group" class=')  # on the timeline, it heads its column
     assert html.endswith("</div>")
+
+
+def test_a_sticky_is_light_and_says_everything_in_its_accessible_name(
+    board: Workshop, alice: Participant
+) -> None:
+    """One element for the initials (hidden from screen readers: the name says who), no row of
+    marks when there are none, the hint's label drawn by CSS; the name says all of it."""
+    event = make_sticky(board, alice, text="Run the smoke tests")
+    check = make_sticky(board, alice, kind=Kind.CHECK, text="Rollback tested", place=under(event))
+    check = services.sticky_update(
+        workshop=board, by=alice, op=None, sticky_id=check.pk, owner="Platform team"
+    )
+
+    html = sticky_html(event)
+    label = html.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label == (
+        f"Event: Run the smoke tests. Added by {alice.name}. As a fact? Smoke tests ran?"
+    )
+    assert (
+        f'<span class="author person-{alice.colour[1:]}" title="Added by {alice.name}"'
+        f' aria-hidden="true">{alice.initials}</span>'
+    ) in html
+    assert "<header>" not in html and "visually-hidden" not in html
+    assert '<p class="past-hint" dir="auto" aria-hidden="true"> “Smoke tests ran?”</p>' in html
+    signed = sticky_html(check)
+    assert f"Check: Rollback tested. Added by {alice.name}. Signed off by Platform team" in signed
+
+    parallel = services.sticky_update(
+        workshop=board, by=alice, op=None, sticky_id=event.pk, parallel=True
+    )
+    assert '<header><span class="parallel-mark">∥ parallel</span><span class="author' in (
+        sticky_html(parallel)
+    )
+
+
+def test_each_lane_of_a_column_is_named_after_its_event(
+    board: Workshop, alice: Participant
+) -> None:
+    long = "Review <b>the</b> change & merge it into the main branch after two approvals"
+    event = make_sticky(board, alice, text=long)
+    make_sticky(board, alice, kind=Kind.SYSTEM, text="GitHub", place=under(event))
+    board.refresh_from_db()
+
+    html = render_board(board, EVERYONE)
+
+    column = html.split(f'<li class="column" id="c-{event.pk}"', 1)[1].split("</li>", 1)[0]
+    about = "Review &lt;b&gt;the&lt;/b&gt; change &amp; merge it int…"  # 40 characters
+    for kind in LANE_KINDS:
+        lane = (
+            f'<div role="list" class="lane" data-place="lane" data-event="{event.pk}"'
+            f' data-kind="{kind}" aria-label="'
+        )
+        assert column.count(lane) == 1
+    assert f'aria-label="Systems and tools under “{about}”">' in column
+    assert "GitHub" in column.split('data-kind="system"', 1)[1].split("</div></div>", 1)[0]

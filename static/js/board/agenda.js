@@ -83,10 +83,14 @@ export class Agenda {
       if (step.dataset.phase !== state.phase) return step.removeAttribute("aria-current");
       step.setAttribute("aria-current", "step");
       // A narrow screen shows the step the group is on: in the middle, or from its start if it
-      // takes the whole width.
-      const strip = step.closest(".agenda-steps");
-      const left = step.getBoundingClientRect().left - strip.getBoundingClientRect().left + strip.scrollLeft;
-      strip.scrollLeft = left - Math.max(0, (strip.clientWidth - step.offsetWidth) / 2);
+      // takes the whole width. Read in the next frame, with the layout the frame makes anyway:
+      // read now, a page still being wired would be laid out whole one time more.
+      requestAnimationFrame(() => {
+        const strip = step.closest(".agenda-steps");
+        if (!strip || step.getAttribute("aria-current") !== "step") return;
+        const left = step.getBoundingClientRect().left - strip.getBoundingClientRect().left + strip.scrollLeft;
+        strip.scrollLeft = left - Math.max(0, (strip.clientWidth - step.offsetWidth) / 2);
+      });
     });
     this.pressed("lock-toggle", state.locked);
     this.pressed("private-toggle", state.private_brainstorm);

@@ -99,7 +99,7 @@ export class Announcer {
     if (by == null) return "Someone";
     const name = this.nameOf(by);
     if (name !== "Someone" || !state.html) return name;
-    const added = fromHtml(state.html)?.querySelector(".author .visually-hidden")?.textContent ?? "";
+    const added = fromHtml(state.html)?.querySelector(".author")?.title ?? "";
     return added.replace(/^Added by /, "") || name;
   }
 

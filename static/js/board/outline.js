@@ -43,7 +43,7 @@ function read(sticky) {
     id: sticky.dataset.id,
     kind: sticky.dataset.kind,
     text: textOf(sticky),
-    by: sticky.querySelector(".authors")?.title ?? said(sticky, ".author .visually-hidden"),
+    by: sticky.querySelector(".authors")?.title ?? sticky.querySelector(".author")?.title ?? "",
     parallel: isParallel(sticky),
     facts,
     votes: total,

@@ -20,7 +20,7 @@ function newColumn(id, sticky) {
   for (const kind of Object.keys(laneNames)) {
     const lane = document.createElement("div");
     lane.setAttribute("role", "list");
-    lane.className = `lane kind-${kind}-lane`;
+    lane.className = "lane";
     Object.assign(lane.dataset, { place: "lane", event: id, kind });
     column.append(lane);
   }
@@ -46,10 +46,28 @@ function markupOf(element) {
 // What a viewer gets of a private sticky they may not see: whose it is, not what it says.
 const isRedacted = (state) => !("html" in state);
 
+// "entity:id" -> the newest version applied (deleted stickies too). A sticky on the page that no
+// patch has changed yet has the version it was drawn with: read from it when asked, rather than
+// from each of a big board's thousands of stickies before the page is first shown.
+class Versions extends Map {
+  drawn(key) {
+    const version = key.startsWith("sticky:") ? document.getElementById(`s-${key.slice(7)}`)?.dataset.version : undefined;
+    return version === undefined ? undefined : Number(version);
+  }
+
+  get(key) {
+    return super.has(key) ? super.get(key) : this.drawn(key);
+  }
+
+  has(key) {
+    return super.has(key) || this.drawn(key) !== undefined;
+  }
+}
+
 export class BoardView {
   constructor({ slug, participant }) {
     this.participant = participant;
-    this.versions = new Map(); // "entity:id" -> newest version applied (deleted stickies too)
+    this.versions = new Versions();
     this.homeless = new Map(); // notes whose event column has not arrived yet
     this.deferred = new Map(); // changes to the sticky being edited here, applied after
     this.editors = new Map(); // participant id -> {sticky, name, colour}
@@ -73,17 +91,10 @@ export class BoardView {
       for (const key of this.versions.keys()) if (work.includes(key.split(":")[0])) this.versions.delete(key);
     });
     this.versions.set(`board:${slug}`, Number(this.content.dataset.boardVersion));
-    this.readVersions();
   }
 
   get content() {
     return document.getElementById("board-content");
-  }
-
-  readVersions() {
-    this.content.querySelectorAll(".sticky[data-id]").forEach((sticky) => {
-      this.versions.set(`sticky:${sticky.dataset.id}`, Number(sticky.dataset.version));
-    });
   }
 
   sticky(id) {
@@ -106,9 +117,9 @@ export class BoardView {
     this.content.replaceWith(fromHtml(html));
     this.homeless.clear();
     // The board as drawn is the whole truth at its sequence number: a sticky this page knew
-    // of but the drawing lacks (a patch that overtook it) must be able to come back.
+    // of but the drawing lacks (a patch that overtook it) must be able to come back; one it
+    // shows is at the version drawn (read from it when asked).
     for (const key of this.versions.keys()) if (key.startsWith("sticky:")) this.versions.delete(key);
-    this.readVersions();
     if (editing) this.keepEditing(editing);
     if (focused) this.sticky(focused)?.focus();
     this.showEditors();
@@ -229,6 +240,7 @@ export class BoardView {
     const place = { parked: isParked(fresh), event: eventOf(fresh) };
     const state = { id, kind, rank, ...place, html: markupOf(fresh), text_version: Number(textVersion) };
     this.deferred.set(id, state);
+    this.versions.set(`sticky:${id}`, Number(fresh.dataset.version)); // not the older one being edited
     fresh.replaceWith(editing);
     document.dispatchEvent(new CustomEvent("board:changed-while-editing", { detail: state }));
   }
