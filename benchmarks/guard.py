@@ -3,6 +3,7 @@ each said to have moved only when it left its noise band. `make bench-quick` end
 
     python -m benchmarks.guard [RUN.json] [--strict]   # compare (results/latest.json by default)
     python -m benchmarks.guard --set-baseline [FULL_RUN.json ...] [--runs 3]
+    python -m benchmarks.guard --table FULL_RUN.json ...   # runs side by side, for the README
 
 The figures are the targets' figures of benchmarks/report.py (every check with a number): ratios
 to the floor rather than raw milliseconds where the targets use them, since the floor moves with
@@ -321,6 +322,37 @@ def table(run: dict[str, Any], baseline: dict[str, Any], rows: list[dict[str, An
     return "\n".join(lines)
 
 
+def runs_table(files: list[Path]) -> str:
+    """Several full runs side by side, in Markdown: each target's figure in each run, their
+    median, the spread between the lowest and the highest, and how many runs met the target (the
+    README's table of three runs)."""
+    runs = [json.loads(path.read_text()) for path in sorted(files, key=lambda p: p.name)]
+    by_key: dict[str, list[dict[str, Any] | None]] = {}
+    for number, run in enumerate(runs):
+        for check in run.get("checks", []):
+            key = f"{check['scenario']} {check['setting']} {check['figure']}"
+            by_key.setdefault(key, [None] * len(runs))[number] = check
+    names = " | ".join(run["date"] for run in runs)
+    lines = [
+        f"| scenario | setting | figure | target | {names} | median | low-high | met |",
+        "|---|---|---|---|" + "---|" * len(runs) + "---|---|---|",
+    ]
+    for checks in by_key.values():
+        some = next(check for check in checks if check is not None)
+        values = [
+            c["value"] for c in checks if c is not None and isinstance(c["value"], float | int)
+        ]
+        shown = " | ".join(c["shown"] if c is not None else "–" for c in checks)
+        met = sum(1 for c in checks if c is not None and c["result"] == "PASS")
+        median = _number(statistics.median(values)) if values else "–"
+        spread = f"{_number(min(values))}-{_number(max(values))}" if values else "–"
+        lines.append(
+            f"| {some['scenario']} | {some['setting']} | {some['figure']} | {some['target']} "
+            f"| {shown} | {median} | {spread} | {met} of {len(runs)} |"
+        )
+    return "\n".join(lines)
+
+
 def _least(kind: Kind, run: dict[str, Any]) -> float:
     return kind.quick if run.get("mode") == "quick" else kind.full
 
@@ -337,7 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3,
                         help="with --set-baseline: measurements kept per figure, the most "
                         "recent (default 3)")  # fmt: skip
+    parser.add_argument("--table", nargs="+", type=Path, metavar="FULL_RUN",
+                        help="print these runs' figures side by side, with their median and "
+                        "spread, in Markdown")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.table:
+        print(runs_table(args.table))
+        return 0
     if args.set_baseline is not None:
         files = args.set_baseline or sorted(RUNS.glob("*-full.json"))
         made = set_baseline(files, per_figure=args.runs)
