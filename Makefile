@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 help:
 	@echo "make run    serve p2pboard at http://127.0.0.1:$(PORT) (SQLite, no servers needed)"
 	@echo "make test   lint, type-check and run every test (installs and starts what it needs)"
-	@echo "make bench  the benchmark, ~13 min (make bench-quick: under 3 min; see benchmarks/README.md)"
+	@echo "make bench  the benchmark, ~20 min (make bench-quick: ~6 min; see benchmarks/README.md)"
 	@echo "make clean  remove the virtual environment and the tools (keeps ./data)"
 
 python-check:

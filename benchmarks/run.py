@@ -1,4 +1,4 @@
-"""The benchmark of p2pboard: `make bench` (about 13 minutes) or `make bench-quick` (under 3).
+"""The benchmark of p2pboard: `make bench` (about 20 minutes) or `make bench-quick` (about 6).
 
     python -m benchmarks.run [--quick] [--only a,b,...] [--setting embedded,scaleout]
 
@@ -106,7 +106,7 @@ class Mode:
 
 FULL = Mode("full", Timing(warmup=5, measure=20, drain=5), 60, 5, 300, 11, 1.5)
 # Quick: short windows, fewer runs; (d) in the embedded setting only (the same page either way),
-# to stay under 3 minutes.
+# to stay around 6 minutes.
 QUICK = Mode(
     "quick",
     Timing(warmup=1, measure=2, drain=2),
