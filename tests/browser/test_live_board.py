@@ -159,6 +159,8 @@ def test_moving_with_the_keyboard_alone(
     # Undo and redo one's own changes.
     fran.keyboard.press("Control+z")
     expect(ann.locator("#timeline .sticky", has_text="First")).to_be_visible()
+    # Redo is offered once the undo is confirmed, which is when Fran's own screen shows it.
+    expect(fran.locator("#timeline .sticky", has_text="First")).to_be_visible()
     fran.keyboard.press("Control+Shift+z")
     expect(ann.locator("#parked-events .sticky", has_text="First")).to_be_visible()
     wait_until_same(fran, ann)
