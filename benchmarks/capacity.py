@@ -53,9 +53,10 @@ from benchmarks.loadgen import (
     add_own_sticky,
     connect_one,
     join_many,
+    keep_worker_logs,
     send_on_schedule,
 )
-from benchmarks.servers import RESULTS, Group, Setting, sample, usage
+from benchmarks.servers import Group, Setting, sample, usage
 
 if TYPE_CHECKING:
     from benchmarks.scenarios import Target
@@ -205,10 +206,7 @@ def run_ramp(target: Target, ramp: Ramp) -> dict[str, Any]:
         for worker in workers:
             worker.expect("done", timeout=60)
     except BaseException:
-        keep = RESULTS / "logs"
-        keep.mkdir(parents=True, exist_ok=True)
-        for log in folder.glob("worker-*.log"):
-            shutil.copy(log, keep / f"q-{target.name}-{log.name}")
+        keep_worker_logs(folder, f"q-{target.name}")
         raise
     finally:
         for worker in workers:
@@ -390,15 +388,7 @@ class Receiver(ClientConnection):
         recorder = self.recorder
         assert recorder is not None
         recorder.frames["patch"] += 1
-        scheduled = int(parts[2])
-        start, end = recorder.window
-        if start <= scheduled < end:
-            if parts[0] == self.cid:
-                recorder.self_sched.append(scheduled)
-                recorder.self_recv.append(now)
-            else:
-                recorder.peer_sched.append(scheduled)
-                recorder.peer_recv.append(now)
+        recorder.note(int(parts[2]), now, own=parts[0] == self.cid)
         return True
 
 

@@ -31,6 +31,7 @@ import asyncio
 import http.client
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -48,7 +49,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-from benchmarks.servers import PYTHON, ROOT
+from benchmarks.servers import PYTHON, RESULTS, ROOT
 
 PATCH_PREFIX = '{"type":"patch"'
 # The start of every patch frame (workshops/protocol.py declares the fields in this order): its
@@ -283,6 +284,28 @@ class Recorder:
     errors: Counter[str] = field(default_factory=Counter)
     error_examples: list[str] = field(default_factory=list)
 
+    def note(self, scheduled: int, now: int, *, own: bool) -> bool | None:
+        """Note an edit's patch received at `now`: the sender's own confirmation or a peer's
+        delivery. Whether it was the sender's own, or None when scheduled outside the window."""
+        start, end = self.window
+        if not start <= scheduled < end:
+            return None
+        if own:
+            self.self_sched.append(scheduled)
+            self.self_recv.append(now)
+        else:
+            self.peer_sched.append(scheduled)
+            self.peer_recv.append(now)
+        return own
+
+
+def keep_worker_logs(folder: Path, prefix: str) -> None:
+    """Copy a failed load's worker logs to results/logs/, named after `prefix`."""
+    keep = RESULTS / "logs"
+    keep.mkdir(parents=True, exist_ok=True)
+    for log in folder.glob("worker-*.log"):
+        shutil.copy(log, keep / f"{prefix}-{log.name}")
+
 
 async def read(client: Client, recorder: Recorder) -> None:
     assert client.ws is not None
@@ -301,17 +324,10 @@ async def read(client: Client, recorder: Recorder) -> None:
                 recorder.frame_bytes[kind] += len(frame)
                 parts = op.split("-")
                 if len(parts) == 3:
-                    scheduled = int(parts[2])
-                    start, end = recorder.window
-                    if start <= scheduled < end:
-                        if parts[0] == client.cid:
-                            recorder.self_sched.append(scheduled)
-                            recorder.self_recv.append(now)
-                            client.confirmed += 1
-                        else:
-                            recorder.peer_sched.append(scheduled)
-                            recorder.peer_recv.append(now)
-                            client.received += 1
+                    own = recorder.note(int(parts[2]), now, own=parts[0] == client.cid)
+                    if own is not None:
+                        client.confirmed += own
+                        client.received += not own
                 elif op.startswith("flood:") and op != "flood:add":  # (k): benchmarks/flood.py
                     recorder.frames["flood"] += 1
                 elif op == f"{client.cid}-add" and client.added and not client.added.done():

@@ -36,10 +36,16 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from benchmarks import report
-from benchmarks.loadgen import Member, Worker, open_socket, sends_in_window, ws_url
+from benchmarks.loadgen import (
+    Member,
+    Worker,
+    keep_worker_logs,
+    open_socket,
+    sends_in_window,
+    ws_url,
+)
 from benchmarks.servers import (
     PYTHON,
-    RESULTS,
     ROOT,
     App,
     Group,
@@ -187,10 +193,7 @@ def run_load(
             flooder.expect("done", timeout=60)
             flooded = json.loads(flooder.out.with_suffix(".json").read_text())
     except BaseException:
-        keep = RESULTS / "logs"
-        keep.mkdir(parents=True, exist_ok=True)
-        for log in folder.glob("worker-*.log"):
-            shutil.copy(log, keep / f"{load.key}-{target.name}-{log.name}")
+        keep_worker_logs(folder, f"{load.key}-{target.name}")
         raise
     finally:
         for worker in [*workers, *([flooder] if flooder else [])]:
