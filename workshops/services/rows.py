@@ -20,13 +20,9 @@ from django.db.models.base import ModelState
 from workshops.models import Participant, Sticky
 
 type Converter = Callable[[Any, Any, Any], Any]
-type Reader = tuple[str, list[str], list[tuple[Any, list[Converter]]]]
-
-
-def _converters(field: "Field[Any, Any]", alias: str) -> tuple[Any, list[Converter]]:
-    column = field.get_col(alias)
-    found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    return column, found
+# The columns to select; the fields' names; for each column that needs converting, its place,
+# the column and its converters.
+type Reader = tuple[str, list[str], list[tuple[int, Any, list[Converter]]]]
 
 
 def _quote(field: "Field[Any, Any]") -> str:
@@ -36,20 +32,29 @@ def _quote(field: "Field[Any, Any]") -> str:
 
 @cache
 def _reader(model: type[Model], alias: str) -> Reader:
-    """The columns to select, the fields' names and each column's converters (the backend's
-    and the field's own, as the ORM applies them)."""
+    """The columns to select, the fields' names and the converters of the columns that have
+    any (the backend's and the field's own, as the ORM applies them)."""
     fields = model._meta.concrete_fields
     columns = ", ".join(f"{alias}.{_quote(field)}" for field in fields)
-    return columns, [field.attname for field in fields], [_converters(f, alias) for f in fields]
+    converting = []
+    for place, field in enumerate(fields):
+        column = field.get_col(alias)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converting.append((place, column, found))
+    return columns, [field.attname for field in fields], converting
 
 
 def _read(model: type[Model], alias: str, values: Sequence[Any]) -> Any:
-    _, names, converters = _reader(model, alias)
-    converted = []
-    for value, (column, functions) in zip(values, converters, strict=True):
+    _, names, converting = _reader(model, alias)
+    converted = list(values)
+    for place, column, functions in converting:
+        value = converted[place]
+        if value is None:  # every converter leaves NULL as None
+            continue
         for function in functions:
             value = function(value, column, connection)
-        converted.append(value)
+        converted[place] = value
     # What Model.from_db does with every column, without Model.__init__ setting each through
     # its descriptor (a fifth of a reveal's reading): no model here has init signals.
     instance = model.__new__(model)
@@ -190,8 +195,20 @@ def reveal(workshop_id: int, moment: Any) -> list[Sticky]:
     with connection.cursor() as cursor:
         cursor.execute(_reveal_sql(), values)
         found: list[Sticky] = [_read(Sticky, "s", row) for row in cursor.fetchall()]
-    authors = {sticky.created_by_id for sticky in found}
-    people = Participant.objects.in_bulk([pk for pk in authors if pk is not None])
+    people = _people({sticky.created_by_id for sticky in found if sticky.created_by_id})
     for sticky in found:
-        sticky.created_by = people.get(sticky.created_by_id)
+        sticky.created_by = people.get(sticky.created_by_id) if sticky.created_by_id else None
     return found
+
+
+def _people(ids: set[int]) -> dict[int, Participant]:
+    """These participants, by id, in one statement."""
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(Participant._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT {_reader(Participant, 'p')[0]} FROM {table} p WHERE p.id IN ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(ids))
+        found: list[Participant] = [_read(Participant, "p", row) for row in cursor.fetchall()]
+    return {person.pk: person for person in found}
