@@ -109,11 +109,20 @@ TEMPLATES = [
 
 # Embedded default: a SQLite file in the data folder. Elsewhere: DATABASE_URL, e.g.
 # postgres://user:password@host:5432/p2pboard. Connections are kept open: opening one per
-# websocket command costs milliseconds each (see docs/architecture.md).
+# websocket command costs milliseconds each (see docs/architecture.md). On PostgreSQL they come
+# from a pool of each process (as Django advises under ASGI: a connection kept by each request's
+# thread outlived the thread, and a burst of joins ran out of connections); the sockets' one
+# database thread keeps its own for as long as it works (workshops/consumers.py).
 DATABASE_URL = env("DATABASE_URL")
+DATABASE_POOL_SIZE = int(env("P2PBOARD_DATABASE_POOL_SIZE", "20"))
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,  # seconds a request waits for a connection before it fails
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)

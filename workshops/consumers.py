@@ -9,10 +9,9 @@ from uuid import UUID, uuid4
 
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, connections
 from django.http import Http404
 
 from workshops import access, backpressure, commands, fanout, protocol, rates, services
@@ -39,18 +38,43 @@ class ServerSend:
 # The thread that runs every `database_sync_to_async` call of the sockets (asgiref's one
 # thread for thread-sensitive work outside a request): the changes go there too, so a process
 # keeps one database connection and SQLite one writer. They go straight to it rather than
-# through database_sync_to_async, whose trip (context copies, checks, closing stale connections
-# before and after) showed under load (benchmarks/README.md, the performance log).
+# through database_sync_to_async, whose trip (context copies, checks) showed under load
+# (benchmarks/README.md, the performance log).
 DATABASE_THREAD = SyncToAsync.single_thread_executor
 
 
+def keep_or_close() -> None:
+    """After each piece of work on the database thread: close a connection that failed and
+    no longer works (the next piece opens another), and keep a working one, whatever its age.
+    The thread does every socket's database work, one piece after another; closing by age after
+    each (what Channels' database_sync_to_async does, and with a pool that is every time) cost a
+    new connection, or a health check's round trip, every time."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or connection.in_atomic_block:
+            continue
+        if connection.errors_occurred:
+            if connection.is_usable():
+                connection.errors_occurred = False
+            else:
+                connection.close()
+
+
+class database_sync_to_async(SyncToAsync):  # named as Channels' own
+    """Channels' database_sync_to_async, on the same thread, keeping its connection."""
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            keep_or_close()
+
+
 def _run_together(group: list[tuple[commands.Command, Any, Any]]) -> list[Any]:
-    """services.run_together on the database thread, then what database_sync_to_async does
-    after each call: close connections that failed or outlived their age."""
+    """services.run_together on the database thread, keeping its connection if it works."""
     try:
         return services.run_together(group)
     finally:
-        close_old_connections()
+        keep_or_close()
 
 
 class Changes:
