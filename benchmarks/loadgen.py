@@ -36,6 +36,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -176,10 +177,11 @@ def join(base: str, token: str, slug: str, name: str) -> Member:
 def join_many(
     bases: list[str], boards: list[tuple[str, str, int]], *, threads: int = 4
 ) -> dict[str, list[Member]]:
-    """Join `count` participants to each (slug, token, count) board, spreading the joins
-    round-robin over the server processes. Returns the members of each board, in order."""
+    """Join `count` participants to each (slug, token, count) board. Every member of a board
+    joins, and later connects, through the same server process, chosen by a hash of the board
+    as deploy/nginx.conf chooses its replica. Returns the members of each board, in order."""
     jobs = [
-        (bases[(index + number) % len(bases)], token, slug, f"Bench {slug[:4]} {number}")
+        (process_of(bases, slug), token, slug, f"Bench {slug[:4]} {number}")
         for index, (slug, token, count) in enumerate(boards)
         for number in range(count)
     ]
@@ -203,6 +205,11 @@ def join_many(
     for member in members:
         out[member.slug].append(member)
     return out
+
+
+def process_of(bases: list[str], slug: str) -> str:
+    """The server process a board's sockets go to."""
+    return bases[zlib.crc32(slug.encode()) % len(bases)]
 
 
 def ws_url(base: str, slug: str) -> str:
