@@ -1,8 +1,6 @@
 """ASGI entry point: HTTP goes to Django; websockets pass an Origin check (p2pboard/handshake.py)
 and session auth, then reach the app's consumers; a websocket to any other path is refused."""
 
-import contextlib
-import ctypes
 import gc
 import os
 import sys
@@ -40,20 +38,6 @@ load_lexicon()
 # Everything loaded so far lives as long as the process: keep it out of the garbage collector's
 # full passes, which otherwise stall every socket for tens of milliseconds (docs/architecture.md).
 gc.freeze()
-# And make the full passes rarer: after a hundred collections of the middle generation rather
-# than ten (the young ones, short, as often as ever). A pass over what a busy server keeps took
-# 11-15 ms, several times a minute, each one a stall on every screen.
-gc.set_threshold(*gc.get_threshold()[:2], 100)
-# A big frame (a reveal: 256 KiB to each of 50 screens) is copied a few times on its way out
-# (the server, autobahn, Twisted). glibc gives a block that big fresh pages of its own each time,
-# which cost more in page faults than the copy itself; keep such blocks in the heap, and keep up
-# to 64 MiB of freed heap for the next burst rather than handing it back at once.
-if sys.platform == "linux":
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 4 << 20)  # M_MMAP_THRESHOLD: blocks up to 4 MiB from the heap
-        libc.mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD
-
 # Database work runs in a thread beside the event loop; let the loop have the interpreter back
 # within half a millisecond rather than Python's default five, which showed as latency.
 sys.setswitchinterval(0.0005)

@@ -4,11 +4,12 @@ socket that fails never stays in the fan-out (or the process would write to it f
 from typing import Any
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from tests.socket.conftest import Socket, session_for
 from tests.socket.test_board_sync import joined, settled
 from workshops import fanout, services
+from workshops.consumers import keep_or_close
 from workshops.models import Participant, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,3 +77,22 @@ async def test_a_socket_that_cannot_subscribe_is_refused_and_the_next_one_subscr
     if not fanout.hub.redis_url.startswith("redis://unused"):
         await joined(sockets, board, participant=alice)
         assert tries == [board.pk, board.pk] and len(sockets_of(board)) == 1
+
+
+def test_the_database_thread_keeps_a_working_connection_and_drops_a_broken_one() -> None:
+    """Between two pieces of socket work the thread's connection stays open, whatever its age
+    (no new connection, no health check each time); one an error left unusable is closed, so
+    the next piece opens another (after a database outage)."""
+    connection.ensure_connection()
+    kept = connection.connection
+    keep_or_close()
+    assert connection.connection is kept
+    connection.errors_occurred = True  # an error that left the connection working
+    keep_or_close()
+    assert connection.connection is kept and not connection.errors_occurred
+    kept.close()  # the server went away
+    connection.errors_occurred = True
+    keep_or_close()
+    assert connection.connection is None
+    Workshop.objects.exists()  # the next piece of work opens another
+    assert connection.connection is not None and connection.connection is not kept
