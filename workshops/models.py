@@ -26,7 +26,11 @@ def default_sizes() -> dict[str, list[float]]:
 
 
 def new_slug() -> str:
-    return secrets.token_urlsafe(8)
+    """A workshop's address: random, and never starting with "-", which a command line reads
+    as an option (`manage.py export_workshop <slug>` failed for one workshop in 64)."""
+    while (slug := secrets.token_urlsafe(8)).startswith("-"):
+        pass
+    return slug
 
 
 def new_token() -> str:
