@@ -182,7 +182,7 @@ def join_many(
     as deploy/nginx.conf chooses its replica. Returns the members of each board, in order."""
     jobs = [
         (process_of(bases, slug), token, slug, f"Bench {slug[:4]} {number}")
-        for index, (slug, token, count) in enumerate(boards)
+        for slug, token, count in boards
         for number in range(count)
     ]
     local = threading.local()

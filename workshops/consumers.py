@@ -35,7 +35,7 @@ class ServerSend:
         return await self.inner(dict(scope, server_send=send), receive, send)
 
 
-# The thread that runs every `database_sync_to_async` call of the sockets (asgiref's one
+# The thread that runs every `on_database_thread` call of the sockets (asgiref's one
 # thread for thread-sensitive work outside a request): the changes go there too, so a process
 # keeps one database connection and SQLite one writer. They go straight to it rather than
 # through database_sync_to_async, whose trip (context copies, checks) showed under load
@@ -59,8 +59,9 @@ def keep_or_close() -> None:
                 connection.close()
 
 
-class database_sync_to_async(SyncToAsync):  # named as Channels' own
-    """Channels' database_sync_to_async, on the same thread, keeping its connection."""
+class on_database_thread(SyncToAsync):  # used as a function, like Channels' own
+    """What Channels' database_sync_to_async does (the same thread), but keeping the thread's
+    connection while it works (keep_or_close) instead of closing it by age around every call."""
 
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -152,8 +153,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch first sends every frame to the database thread to close stale
-        # connections; database_sync_to_async does that around each call here already, and the
-        # extra trip per frame showed under load.
+        # connections; here the thread sees to its connection after each piece of work
+        # (keep_or_close), and the extra trip per frame showed under load.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -171,7 +172,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         await self.accept()
         try:
-            self.me = await database_sync_to_async(_enter)(
+            self.me = await on_database_thread(_enter)(
                 slug, self.scope["user"], self.scope["session"]
             )
         except Http404 as refusal:
@@ -200,7 +201,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 now=protocol.now(),
             )
         )
-        connection = await database_sync_to_async(services.presence_connect)(
+        connection = await on_database_thread(services.presence_connect)(
             workshop=workshop, participant=participant, channel_name=self.socket_id
         )
         self.connection_id = connection.pk
@@ -224,7 +225,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.connection_id is not None:
             connection_id, self.connection_id = self.connection_id, None
             try:
-                await database_sync_to_async(services.presence_disconnect)(
+                await on_database_thread(services.presence_disconnect)(
                     workshop=workshop, connection_id=connection_id
                 )
             except DatabaseError:  # the row ages out of "Here now" by itself
@@ -254,14 +255,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
             )
         elif command.name == "ping":
             try:
-                seq = await database_sync_to_async(self._seen)()
+                seq = await on_database_thread(self._seen)()
             except DatabaseError:  # presence waits; the page pings again
                 log.warning("A ping could not be recorded", exc_info=True)
                 return
             await self.send_message(protocol.message("pong", seq=seq, now=protocol.now()))
         elif command.name == "sync":
             try:
-                update = await database_sync_to_async(services.catch_up)(
+                update = await on_database_thread(services.catch_up)(
                     workshop=self.me.workshop, since=command.values["since"], viewer=self.viewer
                 )
             except DatabaseError:
@@ -308,7 +309,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         person = self.me.participant
         if person is None or not self.me.can_edit:
             return
-        if sticky is not None and not await database_sync_to_async(self._may_say_editing)(sticky):
+        if sticky is not None and not await on_database_thread(self._may_say_editing)(sticky):
             return  # ended or locked since this socket opened, or a nameless pain point
         self.editing = sticky
         await protocol.apublish(
