@@ -19,7 +19,6 @@ view of one more run of each part (to stderr), the most cumulative time first.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import statistics
@@ -138,15 +137,12 @@ def main() -> None:
     import django
 
     django.setup()
-    # As the server does once everything is loaded (p2pboard/asgi.py): what lives as long as the
+    # As the server does once the app is loaded (p2pboard/asgi.py): what lives as long as the
     # process stays out of the garbage collector's full passes, which would add tens of ms to
     # every tenth run or so.
-    import workshops.exports.json
-    import workshops.exports.map
-    import workshops.services.imports  # noqa: F401
+    from p2pboard.process import settle
 
-    gc.collect()
-    gc.freeze()
+    settle()
     request = json.load(sys.stdin)
     if "--profile" in sys.argv[1:]:
         profile(request)

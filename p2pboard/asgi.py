@@ -1,7 +1,6 @@
 """ASGI entry point: HTTP goes to Django; websockets pass an Origin check (p2pboard/handshake.py)
 and session auth, then reach the app's consumers; a websocket to any other path is refused."""
 
-import gc
 import os
 import sys
 
@@ -16,6 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from p2pboard.handshake import SameOriginOnly, refuse  # noqa: E402
+from p2pboard.process import settle  # noqa: E402
 from workshops.consumers import ServerSend  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 
@@ -35,12 +35,9 @@ from workshops.nudges import load_lexicon  # noqa: E402
 
 load_lexicon()
 
-# Everything loaded so far lives as long as the process: keep it out of the garbage collector's
-# full passes, which otherwise stall every socket for tens of milliseconds (docs/architecture.md).
-gc.freeze()
-# Database work runs in a thread beside the event loop; let the loop have the interpreter back
-# within half a millisecond rather than Python's default five, which showed as latency.
-sys.setswitchinterval(0.0005)
+# Loaded now what the first requests would, frozen out of the collector's full passes; glibc
+# asked to keep freed memory; the interpreter's switch interval shortened (p2pboard/process.py).
+settle()
 
 # Under Daphne, autobahn formats the arguments of a debug log line for every frame it sends,
 # debug logging or not, colouring them with click (installed for Uvicorn) when it can: about a
