@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -51,12 +52,19 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from benchmarks.servers import PYTHON, RESULTS, ROOT
+from p2pboard.process import KEEP_FREED, OWN_PAGES_FROM
 
 PATCH_PREFIX = '{"type":"patch"'
 # The start of every patch frame (workshops/protocol.py declares the fields in this order): its
 # seq and op, read without parsing the rest (a reveal's patch is hundreds of KiB).
 PATCH_HEAD = re.compile(r'\{"type":"patch","seq":(\d+),"op":(?:"([^"\\]*)"|null)')
 PRESENCE_PREFIX = '{"type":"presence"'
+# glibc keeps freed memory in the workers too, as in the server (p2pboard/process.py): a worker
+# reading a reveal's 256 KiB on each of its sockets otherwise faults in fresh pages for each.
+LEAN_MALLOC = {
+    "MALLOC_TRIM_THRESHOLD_": str(KEEP_FREED),
+    "MALLOC_MMAP_THRESHOLD_": str(OWN_PAGES_FROM),
+}
 MAX_FRAME = 64 * 2**20  # snapshots of big boards and presence lists of 200 people are large
 
 # ----- joining over HTTP -----
@@ -541,6 +549,7 @@ class Worker:
             stderr=self.log,
             start_new_session=True,
             text=True,
+            env=os.environ | LEAN_MALLOC,
         )
         self.set_up_s = 0.0
 
