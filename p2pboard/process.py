@@ -1,6 +1,7 @@
 """How a server process settles in once the app is loaded, each measured (benchmarks/README.md,
-"Round two"): what its first requests would load is loaded now and frozen out of the garbage
-collector's full passes, and glibc keeps the memory of big frames for the next ones."""
+"Round two, settling in"): what its first requests would load is loaded now and frozen out of
+the garbage collector's full passes, and glibc keeps the memory of big frames for the next
+ones."""
 
 import ctypes
 import gc
