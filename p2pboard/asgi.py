@@ -30,11 +30,6 @@ application = ProtocolTypeRouter(
     }
 )
 
-# The past-tense hint's word lists, read now rather than while the first board is drawn.
-from workshops.nudges import load_lexicon  # noqa: E402
-
-load_lexicon()
-
 # Loaded now what the first requests would, frozen out of the collector's full passes; glibc
 # asked to keep freed memory; the interpreter's switch interval shortened (p2pboard/process.py).
 settle()

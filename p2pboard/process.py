@@ -17,6 +17,8 @@ from django.urls import get_resolver
 from django.utils import formats
 from django.utils.module_loading import import_string
 
+from workshops.nudges import load_lexicon
+
 log = logging.getLogger(__name__)
 
 # glibc's mallopt parameters (malloc.h).
@@ -43,8 +45,9 @@ def settle() -> None:
 
 
 def load_what_requests_would() -> None:
-    """Import every view (the URLconf) and what the first requests import, and compile every
-    template of ours. Loaded after the freeze, these were three quarters of the objects in each
+    """Import every view (the URLconf) and what the first requests import, compile every
+    template of ours, and read the past-tense hint's word lists (else read while the first
+    board is drawn). Loaded after the freeze, these were three quarters of the objects in each
     full pass of the collector: 30-45 ms each, one in the middle of a reveal."""
     get_resolver().url_patterns  # noqa: B018  # imports every view and what they use
     import_module("django.db.models.sql.compiler")
@@ -57,6 +60,7 @@ def load_what_requests_would() -> None:
     for folder in engine.dirs:
         for template in sorted(Path(folder).rglob("*.html")):
             engine.get_template(template.relative_to(folder).as_posix())
+    load_lexicon()
 
 
 def keep_freed_memory() -> bool:
