@@ -43,8 +43,10 @@ export class People {
 
   name(id) {
     if (id == null) return "";
+    const known = this.known.get(String(id))?.name;
+    if (known != null) return known;
     const shown = document.querySelector(`#presence .person[data-participant="${id}"] .name`);
-    return this.known.get(String(id))?.name ?? shown?.textContent ?? "someone who left";
+    return shown?.textContent ?? "someone who left";
   }
 
   get(id) {

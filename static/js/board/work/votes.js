@@ -95,7 +95,7 @@ class Votes {
   }
 
   later() {
-    if (this.pending) return;
+    if (this.pending || !this.panel.isOpen) return;
     this.pending = requestAnimationFrame(() => {
       this.pending = null;
       this.showList();
@@ -149,7 +149,9 @@ class Votes {
     this.find("list-heading").textContent = this.totals ? "Results, most votes first" : "Pain points";
     this.list.classList.toggle("ranked", Boolean(this.totals));
     this.painPoints().forEach((sticky) => this.mark(sticky));
-    this.showList();
+    // The list is drawn while its panel is open (and as it opens): a big board has hundreds of
+    // pain points, and drawing them all into a closed panel was a third of the page's script.
+    if (this.panel.isOpen) this.showList();
     this.showSettings();
   }
 
