@@ -41,7 +41,6 @@ class Followup {
     this.form = this.root.querySelector("[data-followup-form]");
     const board = JSON.parse(document.getElementById("board-state")?.textContent ?? "{}");
     this.state = board.followup ?? null;
-    this.zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     this.panel = workPanel("followup", "follow_up", () => this.later());
     document.addEventListener("board:state", (event) => {
       const followup = event.detail.followup ?? null;
@@ -58,6 +57,14 @@ class Followup {
     });
     this.wireForm();
     this.render();
+  }
+
+  // This browser's time zone, asked for when first shown: the page's first use of the
+  // browser's date formats costs ~10 ms, which a participant's page need not pay as it loads.
+  #zone = null;
+  get zone() {
+    this.#zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return this.#zone;
   }
 
   later() {
