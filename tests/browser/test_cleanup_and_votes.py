@@ -207,6 +207,24 @@ def test_a_facilitator_and_two_participants_merge_duplicates_and_vote(
     expect(rows.nth(2)).to_contain_text("no votes")
     expect(sticky(bo_page, "Reviews wait 2 days").locator(".vote-total")).to_have_text("2 votes")
 
+    # Someone else's vote leaves the buttons on Bo's screen where they are (drawn again, a
+    # button taken out and put back loses a click under way on it): his list keeps its rows, the
+    # focus stays on the one he is on, and a sticky whose votes did not change keeps its mark.
+    give = rows.nth(2).get_by_role("button", name="Vote for “One QA team for six teams”")
+    give.focus()
+    row = rows.nth(2).element_handle()
+    mark = sticky(bo_page, "Staging broken on Mondays").locator(".vote-mark").element_handle()
+    row.evaluate(
+        """row => { window.rowsTakenOut = 0; new MutationObserver((records) => {
+             window.rowsTakenOut += records.filter((r) => [...r.removedNodes].includes(row)).length;
+           }).observe(row.parentElement, { childList: true }); }"""
+    )
+    voting.get_by_role("button", name="Vote for “One QA team for six teams”").click()
+    expect(rows.nth(2)).to_contain_text("1 vote")
+    expect(give).to_be_focused()
+    assert bo_page.evaluate("window.rowsTakenOut") == 0
+    assert mark.evaluate("mark => mark.isConnected")
+
     # Pain points without a name, once the facilitator allows them.
     add_anonymously = ann_page.get_by_label("Post without my name")
     fran.get_by_label("Allow pain points without a name").check()

@@ -1,5 +1,6 @@
 // The parts of the page every other module leans on: turning html into an element, quoting a
-// sticky's text, the notice at the bottom, the live status badge, zoom, dialogs and copy buttons.
+// sticky's text, a list kept in order, the notice at the bottom, the live status badge, zoom,
+// dialogs and copy buttons.
 // It runs on every page that loads board.js (the manage page too), so it expects nothing to exist.
 
 import { boardLayout } from "./layout.js";
@@ -8,6 +9,16 @@ export function fromHtml(html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   return template.content.firstElementChild;
+}
+
+// `parent`'s children made `wanted`, in that order, moving only those out of place: a list
+// drawn again as others change the board keeps the rows that stay, so a click under way on one
+// of their buttons is not lost, nor the focus on it.
+export function keepInOrder(parent, wanted) {
+  wanted.forEach((child, index) => {
+    if (parent.children[index] !== child) parent.insertBefore(child, parent.children[index] ?? null);
+  });
+  while (parent.children.length > wanted.length) parent.lastElementChild.remove();
 }
 
 export function quote(text) {

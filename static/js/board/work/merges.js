@@ -8,7 +8,7 @@
 // The side panels of the phase work (this one, votes.js) are `WorkPanel`s, defined here.
 
 import { boardLayout } from "../layout.js";
-import { notice, quote } from "../page.js";
+import { keepInOrder, notice, quote } from "../page.js";
 
 const QUESTION = "Is this in the right place?";
 // The toolbar's phase-work actions each step shows without asking ("More" shows them all).
@@ -263,12 +263,12 @@ class Merges {
       this.fillRow(row, pair);
       return row;
     });
-    this.list.replaceChildren(...wanted);
+    keepInOrder(this.list, wanted);
     if (focusedRow && !focusedRow.isConnected) {
       const next = wanted[Math.min(place, wanted.length - 1)];
       const action = focused.dataset.pairAction;
       (next?.querySelector(`[data-pair-action="${action}"]`) ?? next?.querySelector("button") ?? this.status).focus();
-    }
+    } else if (focusedRow && document.activeElement !== focused) focused.focus({ preventScroll: true }); // its row moved
     const count = pairs.length;
     this.count.hidden = !count;
     this.count.textContent = count;

@@ -112,7 +112,7 @@ export class EstimationRound {
   }
 
   renderPicking(picked) {
-    const { scale, people } = this.timings;
+    const { scale } = this.timings;
     const buttons = this.box.querySelector("[data-round=pick-buttons]");
     if (buttons) {
       const sizes = scale.list;
@@ -130,16 +130,27 @@ export class EstimationRound {
         );
       }
       buttons.querySelectorAll("[data-pick]").forEach((button) => button.setAttribute("aria-pressed", String(button.dataset.pick === this.myPick)));
+      // Drawn again only when one's own pick changes: others picking leave the "Take it back"
+      // button where it is, so a click under way on it is not lost.
       const mine = this.box.querySelector("[data-round=mine]");
-      mine.replaceChildren();
-      if (this.myPick) {
-        const back = make("button", "small link", "Take it back");
-        back.type = "button";
-        back.dataset.pick = "";
-        mine.append(`You picked ${this.myPick}. `, back);
-      } else mine.textContent = "You have not picked yet.";
+      const shown = this.myPick ?? "";
+      if (mine.dataset.shown !== shown || !mine.hasChildNodes()) {
+        mine.dataset.shown = shown;
+        mine.replaceChildren();
+        if (this.myPick) {
+          const back = make("button", "small link", "Take it back");
+          back.type = "button";
+          back.dataset.pick = "";
+          mine.append(`You picked ${this.myPick}. `, back);
+        } else mine.textContent = "You have not picked yet.";
+      }
     }
-    // Who has picked, never what.
+    this.renderPicked(picked);
+  }
+
+  // Who has picked, never what.
+  renderPicked(picked) {
+    const { people } = this.timings;
     const here = new Set(people.present());
     const done = picked.map(String);
     const waiting = [...here].filter((id) => !done.includes(id));

@@ -6,7 +6,7 @@
 // The facilitator sets the votes each, the most on one, hides or shows the totals, clears them,
 // and allows pain points without a name (the add bar's "Post without my name").
 
-import { notice, quote } from "../page.js";
+import { keepInOrder, notice, quote } from "../page.js";
 import { WorkPanel, describe, showOnBoard } from "./merges.js";
 
 const json = (id) => JSON.parse(document.getElementById(id)?.textContent ?? "null");
@@ -161,11 +161,12 @@ class Votes {
     const id = sticky.dataset.id;
     // A vote button pressed from the keyboard keeps the focus through its mark drawn again.
     const focused = sticky.contains(document.activeElement) ? document.activeElement.dataset.vote : null;
-    sticky.querySelectorAll(".vote-mark, .vote-said").forEach((old) => old.remove());
+    const drawn = [...sticky.querySelectorAll(".vote-mark, .vote-said")];
     const total = this.totals?.[id] ?? 0;
     const mine = this.mine[id] ?? 0;
     const buttons = this.votingNow && !sticky.matches(".is-private");
     if (!buttons && !total && !mine) {
+      drawn.forEach((old) => old.remove());
       describe(sticky);
       if (focused) sticky.focus({ preventScroll: true });
       return;
@@ -215,6 +216,10 @@ class Votes {
     if (total) parts.push(`${plural(total, "vote")} in all`);
     if (mine) parts.push(`${plural(mine, "vote")} from you`);
     said.textContent = parts.length ? `${parts.join(", ")}.` : "No votes yet.";
+    // Drawn again on every vote anyone gives: the same buttons stay, so a click that is under
+    // way as someone else votes is not lost with the button it started on.
+    if (drawn.length === 2 && drawn[0].isEqualNode(mark) && drawn[1].isEqualNode(said)) return;
+    drawn.forEach((old) => old.remove());
     sticky.append(mark, said);
     describe(sticky);
     if (focused) (mark.querySelector(`[data-vote="${focused}"]`) ?? mark.querySelector("[data-vote]") ?? sticky).focus({ preventScroll: true });
@@ -243,7 +248,7 @@ class Votes {
     });
     const each = this.state.votes_each ?? 3;
     this.list.classList.toggle("none-left", this.given >= each);
-    this.list.replaceChildren(...wanted);
+    keepInOrder(this.list, wanted);
     if (this.list.contains(focused) && document.activeElement !== focused) focused.focus({ preventScroll: true });
     this.find("empty").hidden = points.length > 0;
     this.list.hidden = !points.length;
