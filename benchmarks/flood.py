@@ -6,9 +6,10 @@ It connects, adds a sticky of its own, says `ready`, and on `start T0` sends upd
 sticky's text at `rate` frames a second from T0 (the start of the warm-up) to the end of the
 measured window. The server lets a participant through at 20 frames a second with bursts of
 40, answers the rest with `rate_limited`, and closes a socket that keeps flooding with 4429: the
-flooder then reconnects at once (a hostile script would; a browser backs off) and goes on. It
-counts what it sent, what was applied, what was refused and how often it was closed. Its ops
-hold no `-`, so the load workers do not take its patches for edits of theirs.
+flooder then reconnects at once (a hostile script would; a browser backs off) and goes on, and
+tries again at once each time the server turns it away (it does until the strikes fade). It
+counts what it sent, what was applied, what was refused, how often it was closed and turned
+away. Its ops hold no `-`, so the load workers do not take its patches for edits of theirs.
 """
 
 from __future__ import annotations
@@ -79,13 +80,22 @@ class Flooder:
         await self.ws.send(json.dumps(add))
         return await asyncio.wait_for(self.sticky, 60)
 
-    async def reconnect(self) -> None:
+    async def reconnect(self, end: int) -> bool:
+        """Back on the board, or False when the flood's time ran out first."""
         if self.reader is not None:
             await asyncio.wait([self.reader], timeout=5)  # the close code, first
         started = time.monotonic()
-        await self.connect()
+        while True:
+            try:
+                await self.connect()
+                break
+            except ConnectionClosed:  # turned away while its strikes fade: straight back
+                self.tally["turned away"] += 1
+                if time.monotonic_ns() >= end:
+                    return False
         self.tally["reconnected"] += 1
         self.reconnect_ms.append(round((time.monotonic() - started) * 1000, 1))
+        return True
 
     async def flood(self, sticky: str, start: int, end: int, rate: float) -> None:
         period = int(1e9 / rate)
@@ -104,7 +114,8 @@ class Flooder:
                 await self.ws.send(json.dumps(command))
                 self.tally["sent"] += 1
             except ConnectionClosed:
-                await self.reconnect()
+                if not await self.reconnect(end):
+                    return
                 # Slots missed while reconnecting are skipped: as fast as it can, not faster.
                 k = max(k + 1, -(-(time.monotonic_ns() - start) // period))
                 continue

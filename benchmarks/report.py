@@ -552,7 +552,8 @@ def _agenda_notes(scenarios: dict[str, Any]) -> list[str]:
             f"the others got them), {refused} refused with an answer, the rest unanswered "
             f"(still queued when the server closed the socket, or sent after); closed {closes} "
             f"(the first after {flood['first_close_s']} s), reconnected "
-            f"{_count(tally.get('reconnected', 0), 'time')}; the others' p99 "
+            f"{_count(tally.get('reconnected', 0), 'time')} (turned away "
+            f"{_count(tally.get('turned away', 0), 'time')} before); the others' p99 "
             f"{_ms(k['latency_ms']['p99'])} with the flood, "
             f"{_ms(k['baseline']['latency_ms']['p99'])} without ({k['baseline']['measured']})"
         )

@@ -1,5 +1,6 @@
-"""ASGI entry point: HTTP goes to Django; websockets pass an Origin check (p2pboard/handshake.py)
-and session auth, then reach the app's consumers; a websocket to any other path is refused."""
+"""ASGI entry point: HTTP goes to Django; websockets pass an Origin check (p2pboard/handshake.py),
+turn away a session closed for flooding a moment ago (workshops/consumers.py) and session auth,
+then reach the app's consumers; a websocket to any other path is refused."""
 
 import os
 import sys
@@ -16,7 +17,7 @@ from django.urls import re_path  # noqa: E402
 
 from p2pboard.handshake import SameOriginOnly, refuse  # noqa: E402
 from p2pboard.process import settle  # noqa: E402
-from workshops.consumers import ServerSend  # noqa: E402
+from workshops.consumers import ServerSend, TurnAwayFlooders  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 
 # A path no route takes is refused at the handshake (HTTP 403), not answered with a 500 and a
@@ -26,7 +27,7 @@ routes = URLRouter([*websocket_urlpatterns, re_path(r"", refuse)])
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameOriginOnly(ServerSend(AuthMiddlewareStack(routes))),
+        "websocket": SameOriginOnly(TurnAwayFlooders(ServerSend(AuthMiddlewareStack(routes)))),
     }
 )
 

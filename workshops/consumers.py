@@ -10,9 +10,11 @@ from uuid import UUID, uuid4
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connections
 from django.http import Http404
+from django.http.cookie import parse_cookie
 
 from workshops import access, backpressure, commands, fanout, protocol, rates, services
 from workshops.limits import LIMITS
@@ -20,6 +22,43 @@ from workshops.models import Sticky, Workshop
 from workshops.visibility import EVERYONE, Viewer
 
 log = logging.getLogger(__name__)
+
+
+TURNED_AWAY = "Too many frames: wait a few seconds before connecting again."
+
+
+class TurnAwayFlooders:
+    """ASGI middleware: a socket of a session that was closed for flooding a moment ago is held
+    for a second, then told `rate_limited` and closed (4429), before the session is read or
+    anything written or sent to others. Refused at once, a script reconnecting over and over
+    tried ~300 times a second, and the handshakes alone slowed everyone (benchmark (k)); held,
+    it tries once a second, for the price of a waiting coroutine."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if scope["type"] != "websocket" or not rates.senders.turned_away(session_of(scope)):
+            return await self.inner(scope, receive, send)
+        await receive()  # websocket.connect
+        try:
+            await asyncio.wait_for(receive(), LIMITS.turn_away_seconds)
+            return None  # it went away while held (websocket.disconnect): nothing to answer
+        except TimeoutError:
+            pass
+        await send({"type": "websocket.accept"})
+        refusal = protocol.encode(protocol.error("rate_limited", TURNED_AWAY))
+        await send({"type": "websocket.send", "text": refusal})
+        await send({"type": "websocket.close", "code": protocol.CLOSE_ABUSIVE})
+        return None
+
+
+def session_of(scope: dict[str, Any]) -> str | None:
+    """The session key a handshake's cookie names, unread."""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin-1")).get(settings.SESSION_COOKIE_NAME)
+    return None
 
 
 class ServerSend:
@@ -184,6 +223,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         participant = self.me.participant
         self.sender = ("participant", participant.pk) if participant else ("socket", self.socket_id)
         self.rate = rates.senders.take(self.sender)
+        if self.rate.refuses_socket():  # closed for flooding a moment ago (another session)
+            await self.refuse("rate_limited", TURNED_AWAY, protocol.CLOSE_ABUSIVE)
+            return
         self.backlog: deque[str] = deque()
         self.loop = asyncio.get_running_loop()
         self.send_frame = self.scope.get("server_send", self.base_send)
@@ -236,6 +278,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         if not self.rate.allow():
             if self.rate.flooding:
+                rates.senders.bar(self.scope["session"].session_key, self.rate)
                 await self.refuse("rate_limited", "Too many frames.", protocol.CLOSE_ABUSIVE)
             else:
                 await self.send_message(

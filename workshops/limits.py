@@ -16,6 +16,9 @@ class Limits:
     # Frames a participant may send, all their sockets together (per server process).
     frames_per_second: float = 20.0
     frame_burst: int = 40
+    # A socket of a session closed for flooding a moment ago is held this long, then turned
+    # away: a script reconnecting over and over gets a try a second, not a try per handshake.
+    turn_away_seconds: float = 1.0
     # Live stickies one participant may have made on a board, so that nobody fills it alone.
     stickies_per_participant: int = 1000
     # Ids (or strings) one command may list: the stickies merged at once, say.

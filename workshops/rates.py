@@ -21,10 +21,7 @@ class RateLimit:
         self.stamp = time.monotonic()
 
     def allow(self) -> bool:
-        now = time.monotonic()
-        elapsed, self.stamp = now - self.stamp, now
-        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
-        self.strikes = max(0.0, self.strikes - elapsed)
+        self._refill()
         if self.tokens >= 1:
             self.tokens -= 1
             return True
@@ -34,6 +31,23 @@ class RateLimit:
     @property
     def flooding(self) -> bool:
         return self.strikes > self.burst
+
+    def refuses_socket(self) -> bool:
+        """Whether a new socket of this sender is turned away: it was closed for flooding and
+        its strikes have not faded below the line yet (about a second after it stopped). Each
+        socket tried meanwhile counts as one more strike, so a script that reconnects at once,
+        over and over, stays away until it pauses."""
+        self._refill()
+        if self.flooding:
+            self.strikes += 1
+            return True
+        return False
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        elapsed, self.stamp = now - self.stamp, now
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.strikes = max(0.0, self.strikes - elapsed)
 
 
 class Buckets:
@@ -45,6 +59,21 @@ class Buckets:
 
     def __init__(self) -> None:
         self.limits: dict[Hashable, tuple[RateLimit, int]] = {}
+        self.barred: dict[str, RateLimit] = {}  # by session key: closed for flooding
+
+    def bar(self, session_key: str | None, limit: RateLimit) -> None:
+        """A socket of this session was closed for flooding: the session's next sockets are
+        turned away at the handshake, before it is even read, while `limit`'s strikes fade."""
+        if session_key:
+            self.barred[session_key] = limit
+
+    def turned_away(self, session_key: str | None) -> bool:
+        if not session_key or session_key not in self.barred:
+            return False
+        if self.barred[session_key].refuses_socket():
+            return True
+        del self.barred[session_key]  # faded: let in, and forgotten
+        return False
 
     def take(self, sender: Hashable) -> RateLimit:
         limit, users = self.limits.get(sender) or (
@@ -69,6 +98,9 @@ class Buckets:
         ]
         for sender in idle:
             del self.limits[sender]
+        for session_key, limit in list(self.barred.items()):
+            if now - limit.stamp > self.KEEP_SECONDS:
+                del self.barred[session_key]
 
 
 senders = Buckets()

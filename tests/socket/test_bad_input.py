@@ -4,9 +4,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.socket.conftest import Socket, session_for
-from workshops import protocol
+from workshops import protocol, rates
 from workshops.limits import LIMITS
-from workshops.models import Participant, Sticky, Workshop
+from workshops.models import Connection, Participant, Sticky, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @database_sync_to_async
 def stored(board: Workshop) -> list[str]:
     return list(Sticky.objects.filter(workshop=board).values_list("text", flat=True))
+
+
+@database_sync_to_async
+def connections(board: Workshop) -> int:
+    return Connection.objects.filter(workshop=board).count()
 
 
 async def participant_socket(sockets: list[Socket], board: Workshop, alice: Participant) -> Socket:
@@ -87,6 +92,58 @@ async def test_a_flood_is_slowed_then_closed(
         codes.append(output)
     assert output["code"] == protocol.CLOSE_ABUSIVE
     assert any('"rate_limited"' in message.get("text", "") for message in codes)
+
+
+async def test_a_flooder_reconnecting_at_once_is_turned_away_before_anything_is_written(
+    sockets: list[Socket], board: Workshop, alice: Participant, bob: Participant
+) -> None:
+    watcher = await participant_socket(sockets, board, bob)
+    session = await session_for(participant=alice)
+
+    def alices() -> Socket:
+        socket = Socket(board.slug, session)
+        sockets.append(socket)
+        return socket
+
+    flooder = alices()
+    await flooder.connect()
+    for _ in range(LIMITS.frame_burst * 3):
+        await flooder.send("{}")
+    while (await flooder.communicator.receive_output(5))["type"] != "websocket.close":
+        pass
+    await flooder.close()  # as a browser's socket goes once the server closed it
+    await watcher.drain()  # Alice came and went
+
+    # Straight back: held a moment, told why and closed, with no presence written or sent.
+    again = alices()
+    assert (await again.connect())[0]
+    refusal = await again.receive()
+    assert (refusal["type"], refusal["code"]) == ("error", "rate_limited")
+    assert (await again.communicator.receive_output(5))["code"] == protocol.CLOSE_ABUSIVE
+    assert await watcher.nothing_more()
+    assert await connections(board) == 1  # Bob's
+
+    # A socket that goes away while held gets no answer (and the server no error).
+    gone = alices()
+    await gone.communicator.send_input({"type": "websocket.connect"})
+    await gone.communicator.send_input({"type": "websocket.disconnect", "code": 1001})
+    await gone.communicator.wait(timeout=LIMITS.turn_away_seconds + 2)
+    assert await gone.nothing_more()
+
+    # From another session of hers (another browser), the same, by her frame budget.
+    elsewhere = Socket(board.slug, await session_for(participant=alice))
+    sockets.append(elsewhere)
+    await elsewhere.connect()
+    assert (await elsewhere.receive())["code"] == "rate_limited"
+    assert await connections(board) == 1
+
+    # Once the strikes have faded (as if a minute passed), Alice is let in again.
+    limit, _ = rates.senders.limits[("participant", alice.pk)]
+    limit.stamp -= 60
+    back = alices()
+    await back.connect()
+    assert (await back.receive_type("welcome"))["type"] == "welcome"
+    assert await connections(board) == 2
 
 
 async def test_control_characters_and_direction_overrides_are_taken_out_of_stored_text(

@@ -49,7 +49,7 @@ from tests.board_views import stickies_seen
 from tests.factories import make_note, make_participant, make_sticky
 from tests.socket.conftest import Socket, session_for
 from tests.socket.simulated import SimulatedClient
-from workshops import services
+from workshops import rates, services
 from workshops.access import Role
 from workshops.agenda import Phase as AgendaPhase
 from workshops.commands import COMMANDS, OP, Field, Spec, Type
@@ -1236,6 +1236,11 @@ class Sender:
             if closed.code != CLOSE_ABUSIVE:
                 self.world.problem("a flood closed with another code", self.tag, "{}", closed)
         self.world.outcomes["flood"] += len(wires)
+        # A page closed for flooding backs off before it comes back (straight back, it is
+        # turned away while its refusals fade: test_bad_input.py): here, as if it had waited.
+        assert self.me is not None
+        limit, _ = rates.senders.limits[("participant", self.me)]
+        limit.stamp -= 60
         await self.reconnect()
 
 

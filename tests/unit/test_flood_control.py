@@ -51,6 +51,39 @@ def test_refusals_fade_so_that_only_a_sustained_flood_counts_as_flooding(
     assert limit.flooding
 
 
+def test_a_sender_closed_for_flooding_is_turned_away_until_it_pauses(
+    clock: list[float],
+) -> None:
+    limit = rates.RateLimit(rate=1, burst=3)
+    assert not limit.refuses_socket()  # nothing refused yet
+    for _ in range(8):
+        limit.allow()
+    assert limit.flooding  # five strikes: closed
+    assert limit.refuses_socket()  # reconnecting at once: turned away, one more strike
+    clock[0] += 2.5  # six strikes less two and a half: still above the line
+    assert limit.refuses_socket()
+    clock[0] += 2.0  # 2.5 strikes: below it; the socket is let in and counts nothing
+    assert not limit.refuses_socket()
+    assert not limit.refuses_socket()
+    assert limit.strikes == pytest.approx(2.5)
+
+
+def test_a_session_closed_for_flooding_is_turned_away_at_the_handshake_until_it_fades(
+    clock: list[float],
+) -> None:
+    buckets = rates.Buckets()
+    limit = buckets.take(("participant", 7))
+    while not limit.flooding:
+        limit.allow()
+    buckets.bar("flooder-session", limit)
+    assert buckets.turned_away("flooder-session")
+    assert not buckets.turned_away("another-session")
+    assert not buckets.turned_away(None)  # no session cookie: the consumer decides
+    clock[0] += 60
+    assert not buckets.turned_away("flooder-session")
+    assert "flooder-session" not in buckets.barred
+
+
 def test_all_the_sockets_of_one_participant_share_one_budget(clock: list[float]) -> None:
     buckets = rates.Buckets()
     laptop, phone = buckets.take(("participant", 7)), buckets.take(("participant", 7))
