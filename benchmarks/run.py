@@ -428,9 +428,12 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
         setting.stop()
         logs = RESULTS / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        for app in setting.apps + setting.idle_apps:
-            if app.log.exists():
-                shutil.copy(app.log, logs / f"{name}-{app.log.name}")
+        # PostgreSQL's log says when it checkpointed, Redis's when it saved: kept with the
+        # servers' for reading a stall.
+        services = [setting.folder / "pg.log", setting.folder / "redis.log"]
+        for log in [app.log for app in setting.apps + setting.idle_apps] + services:
+            if log.exists():
+                shutil.copy(log, logs / f"{name}-{log.name}")
         setting.remove()
     return out
 
