@@ -430,7 +430,7 @@ def run_setting(prepared: Prepared, only: str, mode: Mode) -> dict[str, Any]:
         logs.mkdir(parents=True, exist_ok=True)
         # PostgreSQL's log says when it checkpointed, Redis's when it saved: kept with the
         # servers' for reading a stall.
-        services = [setting.folder / "pg.log", setting.folder / "redis.log"]
+        services = [service.log for service in (setting.postgres, setting.redis) if service]
         for log in [app.log for app in setting.apps + setting.idle_apps] + services:
             if log.exists():
                 shutil.copy(log, logs / f"{name}-{log.name}")

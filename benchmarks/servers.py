@@ -224,6 +224,7 @@ class Postgres:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.data = folder / "pg"
+        self.log = folder / "pg.log"
         self.port = free_port()
         self.bindir = pg_bindir()
         self.as_pg = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
@@ -278,7 +279,7 @@ class Postgres:
             "-D",
             str(self.data),
             "-l",
-            str(self.folder / "pg.log"),
+            str(self.log),
             "-w",
             "start",
             "-o",
@@ -303,6 +304,7 @@ class Postgres:
 class Redis:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.log = folder / "redis.log"
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -314,7 +316,7 @@ class Redis:
         server = shutil.which("redis-server")
         if server is None:
             raise RuntimeError("Redis is not installed (Debian: apt-get install redis-server)")
-        with (self.folder / "redis.log").open("ab") as log:
+        with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
                     server,
